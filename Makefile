@@ -1,0 +1,61 @@
+# Two commands matter: `make run` (local site with seed content) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format serve migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+## run: install, migrate the local SQLite database, load seed content, print the admin login, serve
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_seed_content
+	$(MANAGE) ensure_local_admin
+	$(MANAGE) runserver 127.0.0.1:8000
+
+## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true)
+test: $(VENV)/.dev-installed lint
+ifeq ($(CI),true)
+	scripts/with-postgres.sh $(BIN)/pytest
+else ifeq ($(TEST_DB),postgres)
+	scripts/with-postgres.sh $(BIN)/pytest
+else
+	$(BIN)/pytest
+endif
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+## serve: the production settings under gunicorn on 127.0.0.1:8000 (plain HTTP, local only)
+serve: export DJANGO_SETTINGS_MODULE = bostonems_site.settings.production
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export SECURE_SSL_REDIRECT ?= False
+serve: export DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
+serve: $(VENV)/.installed
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (e.g. export SECRET_KEY=\$$(openssl rand -hex 32))"; exit 1; }
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) migrate --noinput
+	$(BIN)/gunicorn bostonems_site.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-2}
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,129 @@
+"""Seed helpers shared by every app's seed module. Everything here is idempotent: objects are
+looked up by a stable key first and only created when missing, never overwritten."""
+
+import colorsys
+import hashlib
+from io import BytesIO
+
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale, Page, Site
+
+from bostonems_site.models import HomePage, HomePageRelatedLink
+
+SAMPLE_NOTE = "Sample content: replace this text in the admin before publishing for real."
+
+HOME_INTRO = (
+    "<p>Boston Emergency Medical Services (Boston EMS) is the City of Boston's public "
+    "ambulance service, a bureau of the Boston Public Health Commission. Our EMTs, Paramedics "
+    "and Field Supervisors answer 9-1-1 calls across the city 24 hours a day, 365 days a year, "
+    "supported by divisions that train, dispatch, equip and prepare the Department.</p>"
+)
+
+HOME_RELATED_LINKS = [
+    ("City of Boston", "https://www.boston.gov/"),
+    (
+        "Boston Public Health Commission",
+        "https://www.boston.gov/government/cabinets/boston-public-health-commission",
+    ),
+    (
+        "Mass.gov: Office of Emergency Medical Services",
+        "https://www.mass.gov/orgs/office-of-emergency-medical-services",
+    ),
+]
+
+
+def ensure_root():
+    """Wagtail's migrations create the root page, root collection and default locale; tests
+    that flush the database remove them, so recreate them when missing."""
+    Locale.objects.get_or_create(language_code="en")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
+def add_child(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def ensure_child(parent, page_class, slug, **fields):
+    """Return the child page with this slug, creating and publishing it when absent."""
+    existing = parent.get_children().filter(slug=slug).specific().first()
+    if existing is not None:
+        return existing, False
+    return add_child(parent, page_class(slug=slug, **fields)), True
+
+
+def ensure_home():
+    root = ensure_root()
+    home = HomePage.objects.first()
+    if home is None:
+        # Remove Wagtail's "Welcome" placeholder so our home page can take the "home" slug.
+        root.get_children().filter(slug="home", content_type__model="page", numchild=0).delete()
+        home = add_child(
+            root,
+            HomePage(
+                title="Boston EMS",
+                slug="home",
+                intro=HOME_INTRO,
+                seo_title="Boston Emergency Medical Services",
+                search_description="Boston EMS provides 9-1-1 emergency medical response "
+                "to the City of Boston, 24 hours a day, 365 days a year.",
+                related_links=[
+                    HomePageRelatedLink(title=title, link_url=url)
+                    for title, url in HOME_RELATED_LINKS
+                ],
+            ),
+        )
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Boston EMS",
+        )
+    elif site.root_page_id != home.id:
+        site.root_page = home
+        site.site_name = "Boston EMS"
+        site.save()
+    return home
+
+
+def sample_image(title, alt_text, size=(1440, 600)):
+    """A generated placeholder picture (no downloads), found again by its title."""
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    hue = int(hashlib.sha256(title.encode()).hexdigest()[:4], 16) / 0xFFFF
+    top = tuple(int(c * 255) for c in colorsys.hsv_to_rgb(hue, 0.55, 0.55))
+    bottom = tuple(int(c * 255) for c in colorsys.hsv_to_rgb((hue + 0.1) % 1, 0.6, 0.3))
+    picture = PILImage.new("RGB", size, top)
+    draw = ImageDraw.Draw(picture)
+    width, height = size
+    for y in range(height):
+        mix = y / height
+        colour = tuple(int(t * (1 - mix) + b * mix) for t, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (width, y)], fill=colour)
+    draw.ellipse(
+        [width * 0.6, height * 0.15, width * 0.6 + height * 0.7, height * 0.85],
+        outline="white",
+        width=12,
+    )
+    buffer = BytesIO()
+    picture.save(buffer, format="JPEG", quality=80)
+    slug = hashlib.sha256(title.encode()).hexdigest()[:12]
+    return image_model.objects.create(
+        title=title,
+        description=alt_text,
+        file=ImageFile(buffer, name=f"sample-{slug}.jpg"),
+    )

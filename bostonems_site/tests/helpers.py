@@ -1,0 +1,71 @@
+"""Small helpers for tests: build and publish page trees, run axe in a real browser."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bostonems_site.seed import add_child, ensure_home
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 640}}
+
+
+def home_page():
+    return ensure_home()
+
+
+def publish(parent, page):
+    """Add `page` under `parent` and publish it, as an editor pressing Publish would."""
+    return add_child(parent, page)
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def axe_violations(page):
+    """Run axe-core (vendored in axe-playwright-python) on the loaded page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [
+        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+    ]
+
+
+def page_checks(page):
+    """Facts the accessibility suite asserts on every page."""
+    return page.evaluate(
+        """() => {
+            const focusable = document.querySelector(
+                'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
+            return {
+                h1Count: document.querySelectorAll('h1').length,
+                firstFocusable: focusable ? focusable.getAttribute('href') : null,
+                horizontalOverflow:
+                    document.documentElement.scrollWidth > document.documentElement.clientWidth,
+                mainCount: document.querySelectorAll('main').length,
+            };
+        }"""
+    )
+
+
+def assert_accessible(page, url):
+    """Load `url` in the browser tab and assert what every public page must satisfy."""
+    response = page.goto(url)
+    assert response.status == 200, url
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {url} at {page.viewport_size['width']}px: {violations}"
+    facts = page_checks(page)
+    assert facts["h1Count"] == 1, url
+    assert facts["mainCount"] == 1, url
+    assert facts["firstFocusable"] == "#main-content", url
+    assert not facts["horizontalOverflow"], f"{url} scrolls sideways at {page.viewport_size}"
+    # The skip link is also the first thing the keyboard reaches, and it moves focus to <main>.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')"), url
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content", url

@@ -1,0 +1,85 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from wagtail.models import Page
+
+from bostonems_site.templatetags.site_tags import tel_href
+from divisions.models import DivisionPage
+
+
+def test_system_check_is_clean():
+    out = StringIO()
+    call_command("check", fail_level="WARNING", stdout=out)
+    assert "no issues" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    # Exits non-zero (SystemExit) when a model change has no migration.
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_seed_twice_leaves_the_same_pages():
+    call_command("load_seed_content", stdout=StringIO())
+    first = sorted(Page.objects.values_list("url_path", flat=True))
+    call_command("load_seed_content", stdout=StringIO())
+    assert sorted(Page.objects.values_list("url_path", flat=True)) == first
+    assert DivisionPage.objects.live().count() == 8
+
+
+@pytest.mark.django_db
+def test_seed_keeps_what_an_editor_changed(seeded_site):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    division.summary = "Edited by communications staff."
+    division.save_revision().publish()
+    call_command("load_seed_content", stdout=StringIO())
+    division.refresh_from_db()
+    assert division.summary == "Edited by communications staff."
+
+
+def _production_env(**overrides):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    env.update(DJANGO_SETTINGS_MODULE="bostonems_site.settings.production", **overrides)
+    return env
+
+
+@pytest.mark.parametrize(
+    "overrides, missing",
+    [({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"), ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS")],
+)
+def test_production_settings_refuse_to_start_without_secrets(overrides, missing):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=_production_env(**overrides),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert f"{missing} must be set in the environment" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "number, href",
+    [("617-343-2367", "6173432367"), ("+1 (617) 343-2367", "+16173432367"), ("", "")],
+)
+def test_phone_numbers_become_tel_links(number, href):
+    assert tel_href(number) == href
+
+
+@pytest.mark.django_db
+def test_footer_shows_site_settings_and_emergency_line(client, seeded_site):
+    from bostonems_site.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(seeded_site.get_site())
+    site_settings.main_phone = "617-555-0100"
+    site_settings.save()
+    html = client.get("/").content.decode()
+    assert '<a href="tel:911">In an emergency, call 9-1-1</a>' in html
+    assert 'href="tel:6175550100"' in html

@@ -1,0 +1,90 @@
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from bostonems_site.blocks import BodyBlock
+from bostonems_site.models import INTRO_FEATURES, BasePage, RelatedLink
+
+
+class DivisionIndexPage(BasePage):
+    intro = RichTextField(
+        features=INTRO_FEATURES,
+        help_text="Shown above the list of divisions. Divisions appear in the order of the "
+        "page tree: drag them in the page explorer to reorder.",
+    )
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["bostonems_site.HomePage"]
+    subpage_types = ["divisions.DivisionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "division index page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["divisions"] = DivisionPage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class DivisionPage(BasePage):
+    summary = models.CharField(
+        max_length=400,
+        help_text="One to three sentences (400 characters at most). Shown on the division cards "
+        "and used as the description in search results.",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional wide photo at the top of the page.",
+    )
+    hero_image_alt = models.CharField(
+        "Hero image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe what the photo shows. Leave blank to use the image's own "
+        "description from the image library.",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="e.g. 617-343-2367")
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    hours = models.CharField(max_length=200, blank=True, help_text="e.g. Monday–Friday, 9am–5pm")
+
+    content_panels = BasePage.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], "Hero image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("address"), FieldPanel("hours")],
+            heading="Contact details",
+        ),
+        InlinePanel("related_links", label="Related links"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["divisions.DivisionIndexPage"]
+    subpage_types = []
+
+    @property
+    def hero_alt_text(self):
+        return self.hero_image_alt or (self.hero_image.default_alt_text if self.hero_image else "")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_links"] = self.related_links.select_related("link_page")
+        return context
+
+
+class DivisionPageRelatedLink(RelatedLink):
+    page = ParentalKey(DivisionPage, on_delete=models.CASCADE, related_name="related_links")

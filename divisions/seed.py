@@ -1,0 +1,127 @@
+"""The Divisions page and its eight divisions, with the department's own texts."""
+
+from wagtail.rich_text import RichText
+
+from bostonems_site.seed import SAMPLE_NOTE, ensure_child, sample_image
+from divisions.models import DivisionIndexPage, DivisionPage, DivisionPageRelatedLink
+
+INDEX_INTRO = (
+    "<p>While Boston EMS is best known by the public for its Field Operations Division, which "
+    "responds to hundreds of 9-1-1 emergencies every day, the Department also includes a number "
+    "of other important divisions which support our core operations and allow Boston EMS to "
+    "extend its reach beyond traditional service delivery. Our Emergency Medical Technicians "
+    "(EMTs), Paramedics and Field Supervisors are supported by a number of highly talented "
+    "professionals whose work allows the Department to provide state-of-the-art pre-hospital "
+    "care to the City of Boston. Additionally, Boston EMS is a recognized leader in the field of "
+    "emergency preparedness and takes an active role in preventing and mitigating emergencies "
+    "across our community. Each division reflects the diverse pre-hospital emergency medical "
+    "needs of the City of Boston, and plays a unique and important role within the Department. "
+    "Click on the links below to learn more about each division.</p>"
+)
+
+# (title, slug, summary) in the order the department lists them.
+DIVISIONS = [
+    (
+        "Field Operations",
+        "field-operations",
+        "The Field Operations Division is responsible for delivering the 9-1-1 emergency "
+        "medical response to the citizens and visitors of Boston, 24-hours a day, 365 days a year.",
+    ),
+    (
+        "Dispatch Operations",
+        "dispatch-operations",
+        "Often called \u201cthe real first responders,\u201d the highly trained "
+        "EMT-Telecommunicators assigned to Dispatch Operations answer 9-1-1 phone lines, provide "
+        "pre-arrival instructions to callers, dispatch EMS units, and coordinate communication "
+        "not only among Boston EMS units, but between pre-hospital providers and receiving "
+        "hospitals throughout the metropolitan Boston area.",
+    ),
+    (
+        "Special Operations",
+        "special-operations",
+        "The Special Operations Division provides planning, logistics, and consequence "
+        "management for major events, both planned and unplanned throughout the City including "
+        "special events, VIP protection, hazardous material and mass casualty incident support.",
+    ),
+    (
+        "Training Division",
+        "training",
+        "The Training Division is responsible for the internal training and development of all "
+        "Boston EMS EMTs and Paramedics. The Training Division operates a full-time accredited "
+        "Training Academy and positions Boston EMS as a leader in quality EMS education.",
+    ),
+    (
+        "Fleet Services",
+        "fleet-services",
+        "Fleet Services is responsible for maintaining the Department\u2019s ambulances, special "
+        "operations trucks, supervisor vehicles and other Boston EMS mobile assets.",
+    ),
+    (
+        "Office of the Medical Director",
+        "office-of-the-medical-director",
+        "The Office of the Medical Director is charged with providing medical leadership for the "
+        "Department. Through education, training and research, the Office of the Medical "
+        "Director ensures that the men and women of Boston EMS are prepared to provide "
+        "outstanding pre-hospital medical care to the citizens and visitors of Boston.",
+    ),
+    (
+        "Community Initiatives",
+        "community-initiatives",
+        "In an effort to better the lives and health of the citizen\u2019s of Boston, the "
+        "Community Initiatives Division operates programs at the local level designed to raise "
+        "awareness about emergency medical services and public health issues impacting the "
+        "community.",
+    ),
+    (
+        "Emergency Preparedness",
+        "emergency-preparedness",
+        "As a public safety agency and a bureau of the Boston Public Health Commission, Boston "
+        "EMS has broad and far reaching responsibilities in educating, training, and "
+        "coordinating with public health and public safety partners in preparation for all "
+        "hazard emergencies in the greater Boston area.",
+    ),
+]
+
+
+def sample_body(title):
+    return [
+        ("heading", {"text": f"About {title}", "level": "h2"}),
+        (
+            "paragraph",
+            RichText(
+                f"<p><b>{SAMPLE_NOTE}</b></p><p>This section will describe the work of "
+                f"{title}, the people in it, and how residents and partners can reach it.</p>"
+            ),
+        ),
+    ]
+
+
+def load(home, stdout):
+    index, created = ensure_child(
+        home,
+        DivisionIndexPage,
+        "divisions",
+        title="Divisions",
+        intro=INDEX_INTRO,
+        show_in_menus=True,
+        search_description="The divisions of Boston EMS and what each one does.",
+    )
+    if created:
+        stdout.write("Created the Divisions page.")
+    for title, slug, summary in DIVISIONS:
+        _, created = ensure_child(
+            index,
+            DivisionPage,
+            slug,
+            title=title,
+            summary=summary,
+            hero_image=sample_image(
+                f"Sample image: {title}", f"Abstract placeholder picture for {title}"
+            ),
+            body=sample_body(title),
+            phone="617-343-2367",
+            address="785 Albany Street\nBoston, MA 02118",
+            related_links=[DivisionPageRelatedLink(title="All divisions", link_page=index)],
+        )
+        if created:
+            stdout.write(f"Created division: {title}")
