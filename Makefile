@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format serve migrate seed clean
+.PHONY: run test lint format serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ serve: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## bench: production setup (gunicorn, PostgreSQL, shared cache) measured with wrk; prints a report
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
+	scripts/with-postgres.sh $(BIN)/python scripts/bench.py

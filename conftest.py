@@ -7,6 +7,9 @@ import shutil
 import pytest
 from django.conf import settings
 
+# Fixtures for real server processes (gunicorn, Redis) live beside their helpers.
+pytest_plugins = ["bostonems_site.tests.servers"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -37,6 +40,16 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     if IN_CI and _database_vendor() != "postgresql":
         pytest.exit("CI=true but the test database is not PostgreSQL (set DATABASE_URL).", 2)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: database rollbacks between tests don't purge it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _chromium_path():
@@ -84,6 +97,15 @@ def live_site(transactional_db, live_server):
     """A live server (real HTTP, real database commits) with the seed content loaded."""
     _load_seed_content()
     return live_server
+
+
+@pytest.fixture
+def committed_site(transactional_db):
+    """Seed content committed to the test database, visible to other processes (gunicorn)."""
+    from bostonems_site.models import HomePage
+
+    _load_seed_content()
+    return HomePage.objects.get()
 
 
 @pytest.fixture(params=["desktop", "mobile"])

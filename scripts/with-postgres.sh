@@ -32,6 +32,7 @@ trap cleanup EXIT INT TERM
 "${as_owner[@]}" "$PG_BIN/pg_ctl" -D "$data_dir/data" -l "$data_dir/server.log" -w \
     -o "-h 127.0.0.1 -p $port -k $data_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres bostonems
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/bostonems"

@@ -1,6 +1,7 @@
 """Small helpers for tests: build and publish page trees, run axe in a real browser."""
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from bostonems_site.seed import add_child, ensure_home
@@ -19,7 +20,9 @@ def publish(parent, page):
 
 
 def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
+    """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed)."""
+    """SQL queries for rendering `url` (a page-cache miss: the cache is bypassed)."""
+    with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)

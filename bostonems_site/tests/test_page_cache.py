@@ -1,0 +1,208 @@
+import gzip
+
+import environ
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+from wagtail.test.utils.form_data import querydict_from_html
+
+from bostonems_site.models import SiteSettings
+from bostonems_site.page_cache import PageCacheMiddleware
+from bostonems_site.tests.servers import gunicorn, redis_server
+from divisions.models import DivisionPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_request_is_a_hit_with_no_sql(
+    client, seeded_site, django_assert_num_queries
+):
+    first = client.get("/divisions/")
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        second = client.get("/divisions/")
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert "s-maxage=60" in second["Cache-Control"] and "public" in second["Cache-Control"]
+
+
+def test_hits_are_served_gzipped_to_clients_that_accept_it(client, seeded_site):
+    plain = client.get("/").content
+    zipped = client.get("/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain
+
+
+def test_head_requests_use_the_cache_without_a_body(client, seeded_site):
+    client.get("/")
+    response = client.head("/")
+    assert response["X-Cache"] == "HIT"
+    assert response.content == b""
+
+
+def test_logged_in_editors_are_never_served_or_stored(admin_client, client, seeded_site):
+    client.get("/")  # stored for anonymous visitors
+    editor_view = admin_client.get("/")
+    assert "X-Cache" not in editor_view
+    assert admin_client.get("/").get("X-Cache") is None
+
+
+def test_editor_pages_are_not_stored_for_visitors(admin_client, client, seeded_site):
+    admin_client.get("/divisions/")
+    assert client.get("/divisions/")["X-Cache"] == "MISS"
+
+
+def test_posts_are_never_cached(client, seeded_site):
+    client.get("/")
+    response = client.post("/")
+    assert "X-Cache" not in response
+
+
+def test_requests_with_pending_messages_bypass_the_cache(client, seeded_site):
+    client.get("/")
+    client.cookies["messages"] = "pending"
+    assert "X-Cache" not in client.get("/")
+
+
+def _run_middleware(response_factory, path="/some-page/"):
+    request = RequestFactory().get(path)
+    return PageCacheMiddleware(lambda req: response_factory())(request)
+
+
+def test_responses_that_set_cookies_are_not_stored():
+    from django.http import HttpResponse
+
+    def response_with_cookie():
+        response = HttpResponse("personal")
+        response.set_cookie("csrftoken", "abc")
+        return response
+
+    assert "X-Cache" not in _run_middleware(response_with_cookie)
+    assert "X-Cache" not in _run_middleware(response_with_cookie)  # still not a hit
+
+
+@pytest.mark.parametrize("cache_control", ["private", "no-cache", "no-store, max-age=0"])
+def test_responses_marked_private_or_uncacheable_are_not_stored(cache_control):
+    from django.http import HttpResponse
+
+    def response_factory():
+        response = HttpResponse("x")
+        response["Cache-Control"] = cache_control
+        return response
+
+    _run_middleware(response_factory)
+    assert "X-Cache" not in _run_middleware(response_factory)
+
+
+def test_publishing_shows_at_once(client, seeded_site):
+    assert "Fleet Services" in client.get("/divisions/").content.decode()
+    division = DivisionPage.objects.get(slug="fleet-services")
+    division.title = "Fleet and Vehicle Services"
+    division.save_revision().publish()
+    response = client.get("/divisions/")
+    assert response["X-Cache"] == "MISS"
+    assert "Fleet and Vehicle Services" in response.content.decode()
+
+
+def test_unpublishing_and_deleting_show_at_once(client, seeded_site):
+    client.get("/divisions/fleet-services/")
+    client.get("/divisions/")
+    DivisionPage.objects.get(slug="fleet-services").unpublish()
+    assert client.get("/divisions/fleet-services/").status_code == 404
+    assert "Fleet Services" not in client.get("/divisions/").content.decode()
+    DivisionPage.objects.get(slug="training").delete()
+    assert "Training Division" not in client.get("/divisions/").content.decode()
+
+
+def test_settings_change_shows_at_once(client, seeded_site):
+    client.get("/")
+    site_settings = SiteSettings.for_site(seeded_site.get_site())
+    site_settings.main_phone = "617-555-0142"
+    site_settings.save()
+    assert "617-555-0142" in client.get("/").content.decode()
+
+
+def test_preview_of_a_draft_never_reaches_visitors(admin_client, client, seeded_site):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    client.get(division.url)
+    division.title = "Draft title nobody should see"
+    division.save_revision()  # a draft, not published
+    preview = admin_client.get(reverse("wagtailadmin_pages:preview_on_edit", args=[division.id]))
+    assert preview.status_code == 200
+    assert "Draft title nobody should see" not in client.get(division.url).content.decode()
+
+
+def _fetch(url):
+    response = requests.get(url, timeout=10)
+    assert response.status_code == 200
+    return response
+
+
+def test_changes_reach_every_gunicorn_worker(committed_site, collected_static, tmp_path):
+    cache_url = f"filecache://{tmp_path / 'cache'}"
+    cache_settings = {"default": environ.Env.cache_url_config(cache_url)}
+    with (
+        gunicorn(collected_static, workers=2, CACHE_URL=cache_url) as base,
+        override_settings(CACHES=cache_settings),
+    ):
+        states = {_fetch(base + "/divisions/").headers["X-Cache"] for _ in range(8)}
+        assert "HIT" in states
+
+        division = DivisionPage.objects.get(slug="fleet-services")
+        division.title = "Fleet and Vehicle Services"
+        division.save_revision().publish()
+        for _ in range(8):
+            assert "Fleet and Vehicle Services" in _fetch(base + "/divisions/").text
+
+        division.unpublish()
+        for _ in range(8):
+            assert "Fleet and Vehicle Services" not in _fetch(base + "/divisions/").text
+
+        site_settings = SiteSettings.for_site(committed_site.get_site())
+        site_settings.main_phone = "617-555-0142"
+        site_settings.save()
+        for _ in range(8):
+            assert "617-555-0142" in _fetch(base + "/").text
+
+
+def _admin_session(base, username, password):
+    session = requests.Session()
+    login_url = base + "/admin/login/"
+    form = querydict_from_html(session.get(login_url).text, form_index=0, exclude_csrf=False)
+    form.update({"username": username, "password": password})
+    response = session.post(login_url, data=form, headers={"Referer": login_url})
+    assert response.ok and "/admin/login/" not in response.url, "login failed"
+    return session
+
+
+def test_publishing_on_one_node_shows_on_the_other(committed_site, collected_static):
+    password = "correct-horse-battery-staple"
+    # Hashed the way production settings verify it (tests use a fast hasher of their own).
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org")
+    editor.password = PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt())
+    editor.save()
+    with (
+        redis_server() as cache_url,
+        gunicorn(collected_static, workers=1, CACHE_URL=cache_url) as node_a,
+        gunicorn(collected_static, workers=1, CACHE_URL=cache_url) as node_b,
+    ):
+        for node in (node_a, node_b, node_b):
+            _fetch(node + "/")
+        assert _fetch(node_b + "/").headers["X-Cache"] == "HIT"
+
+        editor = _admin_session(node_a, "editor", password)
+        edit_url = f"{node_a}/admin/pages/{committed_site.id}/edit/"
+        form = querydict_from_html(
+            editor.get(edit_url).text, form_id="page-edit-form", exclude_csrf=False
+        )
+        form.update({"title": "Boston Emergency Medical Services", "action-publish": "1"})
+        response = editor.post(edit_url, data=form, headers={"Referer": edit_url})
+        assert response.ok
+
+        on_b = _fetch(node_b + "/")
+        assert on_b.headers["X-Cache"] == "MISS"
+        assert "<h1>Boston Emergency Medical Services</h1>" in on_b.text
