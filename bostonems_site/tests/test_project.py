@@ -83,3 +83,30 @@ def test_footer_shows_site_settings_and_emergency_line(client, seeded_site):
     html = client.get("/").content.decode()
     assert '<a href="tel:911">In an emergency, call 9-1-1</a>' in html
     assert 'href="tel:6175550100"' in html
+
+
+def _production_shell(code, **env):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=_production_env(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org", **env),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_media_switch_to_object_storage_by_environment():
+    code = (
+        "from django.core.files.storage import storages; print(type(storages['default']).__name__)"
+    )
+    assert _production_shell(code) == "FileSystemStorage"
+    assert _production_shell(code, AWS_STORAGE_BUCKET_NAME="bostonems-media") == "S3Storage"
+
+
+def test_cdn_purge_is_enabled_by_environment():
+    code = "from django.conf import settings; print(getattr(settings, 'WAGTAILFRONTENDCACHE', {}))"
+    assert _production_shell(code) == "{}"
+    configured = _production_shell(code, FRONTEND_CACHE_PURGE_URL="http://cdn.internal/purge")
+    assert "HTTPBackend" in configured and "http://cdn.internal/purge" in configured
