@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "divisions",
     "media_library",
     "newsletter",
+    "news",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",

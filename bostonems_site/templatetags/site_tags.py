@@ -1,9 +1,16 @@
+import json
 import re
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 register = template.Library()
+
+# The same escapes as Django's json_script: no "</script>" or "<!--" can appear in the output.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -40,3 +47,10 @@ def breadcrumbs(context, page):
     # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
     ancestors = page.get_ancestors().filter(depth__gt=1)
     return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+
+
+@register.filter
+def jsonld(data):
+    """Render a dict as a JSON-LD script block, escaped so text can't close the tag."""
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))  # noqa: S308

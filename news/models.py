@@ -1,0 +1,212 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+
+from bostonems_site.blocks import BodyBlock
+from bostonems_site.models import INTRO_FEATURES, BasePage
+
+
+class NewsKind(models.TextChoices):
+    NEWS = "news", "News"
+    EVENT = "event", "Event"
+    CAREER = "career", "Career opportunity"
+    TRAINING = "training", "Training opportunity"
+
+
+# How each kind is named when listing only that kind.
+KIND_FILTER_LABELS = {
+    NewsKind.NEWS: "News",
+    NewsKind.EVENT: "Events",
+    NewsKind.CAREER: "Career opportunities",
+    NewsKind.TRAINING: "Training opportunities",
+}
+
+
+class NewsIndexPage(RoutablePageMixin, BasePage):
+    intro = RichTextField(features=INTRO_FEATURES, blank=True, help_text="Shown above the list.")
+
+    content_panels = BasePage.content_panels + [FieldPanel("intro")]
+    search_fields = BasePage.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["bostonems_site.HomePage"]
+    subpage_types = ["news.NewsPage"]
+    max_count = 1
+    per_page = 10
+
+    class Meta:
+        verbose_name = "news index page"
+
+    def items(self, kind=None):
+        items = NewsPage.objects.child_of(self).live().select_related("image")
+        if kind is None:
+            return items.order_by("-date", "-first_published_at")
+        items = items.filter(kind=kind)
+        if kind == NewsKind.EVENT:
+            # Upcoming events soonest first; past events after them, most recent first.
+            now = timezone.now()
+            upcoming = list(items.filter(event_start__gte=now).order_by("event_start"))
+            past = list(items.filter(event_start__lt=now).order_by("-event_start"))
+            return upcoming + past
+        return items.order_by("-date", "-first_published_at")
+
+    @path("")
+    def listing(self, request):
+        kind = request.GET.get("kind") or None
+        if kind is not None and kind not in NewsKind.values:
+            raise Http404("Unknown kind")
+        paginator = Paginator(self.items(kind), self.per_page)
+        try:
+            items = paginator.page(request.GET.get("page", 1))
+        except (PageNotAnInteger, EmptyPage) as error:
+            raise Http404("No such page") from error
+        return self.render(
+            request,
+            context_overrides={
+                "items": items,
+                "kind": kind,
+                "kinds": list(KIND_FILTER_LABELS.items()),
+            },
+        )
+
+    @path("feed/")
+    def feed(self, request):
+        from .feeds import NewsFeed
+
+        return NewsFeed(self)(request)
+
+    @path("atom/")
+    def atom_feed(self, request):
+        from .feeds import NewsFeed
+
+        feed = NewsFeed(self)
+        feed.feed_type = Atom1Feed
+        return feed(request)
+
+
+class NewsPage(BasePage):
+    date = models.DateField(
+        default=timezone.localdate, help_text="Publication date shown to visitors."
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=NewsKind.choices,
+        default=NewsKind.NEWS,
+        help_text="Decides the listing filter and which subscribers receive it: news and events "
+        "go to 'News and Events', career and training to 'Career and Training Opportunities'.",
+    )
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences for listings, feeds and emails."
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        "Image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image. Leave blank to use the image's own description.",
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    event_start = models.DateTimeField(null=True, blank=True, help_text="Events only.")
+    event_end = models.DateTimeField(null=True, blank=True, help_text="Events only; optional.")
+    event_place = models.CharField(
+        max_length=250, blank=True, help_text="Events only: where it takes place."
+    )
+    related_divisions = ParentalManyToManyField(
+        "divisions.DivisionPage", blank=True, related_name="news_items"
+    )
+
+    content_panels = BasePage.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("event_start"), FieldPanel("event_end")]),
+                FieldPanel("event_place"),
+            ],
+            heading="Event details",
+        ),
+        FieldPanel("related_divisions"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "news or event page"
+
+    @property
+    def image_alt_text(self):
+        return self.image_alt or (self.image.default_alt_text if self.image else "")
+
+    @property
+    def is_event(self):
+        return self.kind == NewsKind.EVENT
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.is_event and not self.event_start:
+            errors["event_start"] = "An event needs a start date and time."
+        if self.is_event and not self.event_place:
+            errors["event_place"] = "An event needs a place."
+        if self.event_start and self.event_end and self.event_end < self.event_start:
+            errors["event_end"] = "The end must be after the start."
+        if errors:
+            raise ValidationError(errors)
+
+    def structured_data(self, request):
+        url = self.get_full_url(request)
+        data = {"@context": "https://schema.org", "name": self.title, "url": url}
+        data["description"] = self.summary
+        if self.image:
+            data["image"] = request.build_absolute_uri(
+                self.image.get_rendition("fill-1200x630|format-jpeg").url
+            )
+        if self.is_event:
+            data.update({"@type": "Event", "startDate": self.event_start.isoformat()})
+            if self.event_end:
+                data["endDate"] = self.event_end.isoformat()
+            data["location"] = {
+                "@type": "Place",
+                "name": self.event_place,
+                "address": self.event_place,
+            }
+            data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+            data["eventStatus"] = "https://schema.org/EventScheduled"
+            data["organizer"] = {"@type": "GovernmentOrganization", "name": "Boston EMS"}
+        else:
+            data.update(
+                {
+                    "@type": "NewsArticle",
+                    "headline": self.title[:110],
+                    "datePublished": self.date.isoformat(),
+                    "dateModified": (self.last_published_at or timezone.now()).isoformat(),
+                    "publisher": {"@type": "GovernmentOrganization", "name": "Boston EMS"},
+                }
+            )
+        return data
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["structured_data"] = self.structured_data(request)
+        context["related_divisions"] = self.related_divisions.live()
+        return context

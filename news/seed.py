@@ -1,0 +1,75 @@
+"""The News & Events page with a few clearly marked sample items of each kind."""
+
+import datetime
+
+from django.utils import timezone
+from wagtail.rich_text import RichText
+
+from bostonems_site.seed import SAMPLE_NOTE, ensure_child, sample_image
+from news.models import NewsIndexPage, NewsKind, NewsPage
+
+
+def _body(text):
+    return [("paragraph", RichText(f"<p><b>{SAMPLE_NOTE}</b></p><p>{text}</p>"))]
+
+
+def sample_items():
+    today = timezone.localdate()
+    next_month = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + (
+        datetime.timedelta(days=30)
+    )
+    return [
+        {
+            "slug": "sample-new-ambulances",
+            "title": "Sample: New ambulances join the fleet",
+            "kind": NewsKind.NEWS,
+            "date": today - datetime.timedelta(days=2),
+            "summary": "Sample news item: four new ambulances enter service this month.",
+            "body": _body("Fleet Services prepared four new ambulances for service."),
+            "image": sample_image("Sample image: New ambulances", "Placeholder picture"),
+        },
+        {
+            "slug": "sample-hands-only-cpr-day",
+            "title": "Sample: Hands-only CPR day",
+            "kind": NewsKind.EVENT,
+            "date": today - datetime.timedelta(days=5),
+            "summary": "Sample event: learn hands-only CPR in 30 minutes with Boston EMS.",
+            "body": _body("Community Initiatives teaches hands-only CPR to residents."),
+            "event_start": next_month,
+            "event_end": next_month + datetime.timedelta(hours=3),
+            "event_place": "Boston City Hall Plaza",
+        },
+        {
+            "slug": "sample-emt-recruitment",
+            "title": "Sample: EMT recruitment is open",
+            "kind": NewsKind.CAREER,
+            "date": today - datetime.timedelta(days=7),
+            "summary": "Sample career opportunity: Boston EMS is hiring EMTs.",
+            "body": _body("Applications for the next EMT class are open."),
+        },
+        {
+            "slug": "sample-continuing-education",
+            "title": "Sample: Continuing education for paramedics",
+            "kind": NewsKind.TRAINING,
+            "date": today - datetime.timedelta(days=9),
+            "summary": "Sample training opportunity: the Training Academy's spring course list.",
+            "body": _body("The Training Division publishes its spring courses."),
+        },
+    ]
+
+
+def load(home, stdout):
+    index, created = ensure_child(
+        home,
+        NewsIndexPage,
+        "news",
+        title="News & Events",
+        intro="<p>News, events, and career and training opportunities from Boston EMS.</p>",
+        show_in_menus=True,
+    )
+    if created:
+        stdout.write("Created the News & Events page.")
+    for item in sample_items():
+        _, created = ensure_child(index, NewsPage, item.pop("slug"), **item)
+        if created:
+            stdout.write(f"Created sample news item: {item['title']}")
