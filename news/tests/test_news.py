@@ -1,10 +1,10 @@
 import datetime
 import json
-from defusedxml.minidom import parseString
 from io import StringIO
 
 import pytest
 from bs4 import BeautifulSoup
+from defusedxml.minidom import parseString
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
