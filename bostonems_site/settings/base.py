@@ -149,3 +149,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Newsletter (issue 5): per-client sign-up limit, email link lifetimes, resend interval.
+from datetime import timedelta  # noqa: E402
+
+NEWSLETTER_SIGNUP_LIMIT = env.int("NEWSLETTER_SIGNUP_LIMIT", default=10)  # POSTs per window
+NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
+NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per address
+NEWSLETTER_CONFIRM_MAX_AGE = timedelta(days=7)
+NEWSLETTER_PREFERENCES_MAX_AGE = timedelta(days=60)
+# The request.META key holding the visitor's IP. Behind a reverse proxy that overwrites a
+# header (e.g. nginx "X-Real-IP"), set NEWSLETTER_CLIENT_IP_HEADER=HTTP_X_REAL_IP.
+NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+# A mail server that hangs must not hang the visitor's request (the email is retried later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -1,0 +1,17 @@
+from django import template
+
+from newsletter.forms import HOME_SIDEBAR, SignupForm
+from newsletter.models import Interest, NewsletterSignupPage
+
+register = template.Library()
+
+
+@register.inclusion_tag("newsletter/includes/signup_box.html", takes_context=True)
+def newsletter_signup_box(context):
+    """The sign-up box for a sidebar: the live topics and the editors' wording, in two
+    queries whatever the number of topics. No CSRF token and no cookie (see views.py), so the
+    page around it stays cacheable."""
+    texts = NewsletterSignupPage.for_request(context.get("request"))
+    interests = list(Interest.objects.all())
+    form = SignupForm(interests=interests, texts=texts, id_prefix="sidebar-newsletter-")
+    return {"texts": texts, "form": form, "source": HOME_SIDEBAR, "show": bool(interests)}

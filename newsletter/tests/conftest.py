@@ -1,0 +1,70 @@
+"""Fixtures for the newsletter tests: the two seed topics, a same-origin sign-up POST that
+runs the after-commit email like a real request, and a clean rate-limit cache per test."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from newsletter.models import Interest, NewsletterSignupPage, Subscriber
+
+SIGNUP_URL = "/newsletter/signup/"
+SAME_ORIGIN = "http://testserver"
+# The default wording editors start from (the page model's field defaults).
+TEXTS = SimpleNamespace(
+    **{
+        field.name: field.get_default()
+        for field in NewsletterSignupPage._meta.get_fields()
+        if getattr(field, "has_default", lambda: False)()
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def interests(db):
+    news = Interest.objects.create(name="News and Events", slug="news-and-events", sort_order=1)
+    careers = Interest.objects.create(
+        name="Career and Training Opportunities",
+        slug="career-and-training-opportunities",
+        sort_order=2,
+    )
+    return news, careers
+
+
+def valid_data(**overrides):
+    data = {
+        "email": "new.person@example.org",
+        "interests": ["news-and-events"],
+        "source": "/sign-up/",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def post_signup(client, django_capture_on_commit_callbacks):
+    """POST to the sign-up endpoint as a same-origin browser would; after-commit callbacks
+    (the email) run as they do outside the test transaction."""
+
+    def post(data, **extra):
+        extra.setdefault("HTTP_ORIGIN", SAME_ORIGIN)
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(SIGNUP_URL, data, **extra)
+
+    return post
+
+
+def snapshot():
+    """Every subscriber with all its fields and topics, to prove nothing changed."""
+    return [
+        (row, sorted(Subscriber.objects.get(pk=row["id"]).interests.values_list("slug", flat=True)))
+        for row in Subscriber.objects.order_by("pk").values()
+    ]

@@ -1,0 +1,213 @@
+"""The Subscribers section of the Wagtail admin, through the admin's own views."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+from wagtail.test.utils.form_data import querydict_from_html
+
+from newsletter.models import Interest, Subscriber
+from newsletter.permissions import MANAGERS_GROUP, ensure_managers_group
+
+pytestmark = pytest.mark.django_db
+INDEX = "/admin/subscribers/"
+Status = Subscriber.Status
+
+
+@pytest.fixture
+def subscribers(interests):
+    news, careers = interests
+    ann = Subscriber.objects.create(
+        email="ann@example.org",
+        status=Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+        source="home sidebar",
+        consent_text="We will only email you about the topics you choose.",
+    )
+    ann.interests.set([news, careers])
+    bob = Subscriber.objects.create(email="=cmd@example.org", status=Status.PENDING)
+    bob.interests.set([careers])
+    return ann, bob
+
+
+def login_as(django_user_model, group_name):
+    user = django_user_model.objects.create_user(
+        username=group_name.lower().replace(" ", "-"), password="x" * 16
+    )
+    if group_name == MANAGERS_GROUP:
+        ensure_managers_group()
+    user.groups.add(Group.objects.get(name=group_name))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(django_user_model):
+    return login_as(django_user_model, MANAGERS_GROUP)
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    return login_as(django_user_model, "Editors")
+
+
+def admin_menu(client):
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_superusers_and_newsletter_managers_see_subscribers(admin_client, manager_client):
+    for client in (admin_client, manager_client):
+        menu = admin_menu(client)
+        assert '"label": "Subscribers"' in menu and INDEX in menu
+        assert client.get(INDEX).status_code == 200
+
+
+def test_page_editors_do_not_see_subscribers(editor_client, subscribers):
+    menu = admin_menu(editor_client)
+    assert '"label": "Subscribers"' not in menu and INDEX not in menu
+    for url in (INDEX, INDEX + "?export=csv", f"{INDEX}inspect/{subscribers[0].pk}/"):
+        response = editor_client.get(url)
+        assert response.status_code in (302, 403), url
+        assert b"ann@example.org" not in response.content
+    response = editor_client.post(f"{INDEX}delete/{subscribers[0].pk}/")
+    assert response.status_code in (302, 403)
+    assert Subscriber.objects.filter(pk=subscribers[0].pk).exists()
+
+
+def test_the_managers_group_has_exactly_the_needed_permissions():
+    group = Group.objects.get(name=MANAGERS_GROUP)  # created by the data migration
+    granted = sorted(group.permissions.values_list("content_type__app_label", "codename"))
+    assert granted == sorted(
+        [
+            ("newsletter", "add_interest"),
+            ("newsletter", "change_interest"),
+            ("newsletter", "delete_interest"),
+            ("newsletter", "delete_subscriber"),
+            ("newsletter", "view_interest"),
+            ("newsletter", "view_subscriber"),
+            ("wagtailadmin", "access_admin"),
+        ]
+    )
+
+
+def test_nobody_adds_or_edits_subscribers_in_the_admin(admin_client, subscribers):
+    listing = admin_client.get(INDEX).content.decode()
+    assert f"{INDEX}new/" not in listing
+    assert admin_client.get(f"{INDEX}new/").status_code in (302, 403)
+    assert admin_client.get(f"{INDEX}edit/{subscribers[0].pk}/").status_code in (302, 403)
+
+
+def test_listing_search_and_filters(manager_client, subscribers, interests):
+    ann, bob = subscribers
+    news, _ = interests
+
+    def emails(query):
+        response = manager_client.get(INDEX + query)
+        assert response.status_code == 200
+        html = response.content.decode()
+        return {s.email for s in (ann, bob) if s.email in html}
+
+    assert emails("") == {ann.email, bob.email}
+    assert emails("?q=ann") == {ann.email}
+    assert emails("?status=pending") == {bob.email}
+    assert emails(f"?interests={news.pk}") == {ann.email}
+    today = timezone.localdate().isoformat()
+    assert emails(f"?created_at_from={today}") == {ann.email, bob.email}
+    assert emails("?created_at_to=2000-01-01") == set()
+
+
+def test_csv_export_content(manager_client, subscribers):
+    response = manager_client.get(INDEX + "?export=csv&status=confirmed")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "newsletter-subscribers.csv" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Email"] == "ann@example.org"
+    assert row["Status"] == "Confirmed"
+    assert row["Interests"] == "News and Events, Career and Training Opportunities"
+    assert row["Source"] == "home sidebar"
+    assert row["Consent wording"] == "We will only email you about the topics you choose."
+    assert row["Signed up"] and row["Confirmed"] and row["Unsubscribed"] == ""
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(manager_client, subscribers):
+    response = manager_client.get(INDEX + "?export=csv&status=pending")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["Email"] == "'=cmd@example.org"
+
+
+def test_xlsx_export(manager_client, subscribers):
+    from openpyxl import load_workbook
+
+    response = manager_client.get(INDEX + "?export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(sheet.values)
+    assert values[0][:3] == ("Email", "Status", "Interests")
+    assert {row[0] for row in values[1:]} == {"ann@example.org", "=cmd@example.org"}
+
+
+def test_listing_query_count_does_not_grow_with_subscribers(manager_client, subscribers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(INDEX).status_code == 200
+        return len(captured)
+
+    queries()
+    baseline = queries()
+    careers = Interest.objects.get(slug="career-and-training-opportunities")
+    for number in range(18):
+        Subscriber.objects.create(email=f"s{number}@example.org").interests.set([careers])
+    assert queries() == baseline
+
+
+def test_inspect_shows_the_consent_record(manager_client, subscribers):
+    ann, _ = subscribers
+    html = manager_client.get(f"{INDEX}inspect/{ann.pk}/").content.decode()
+    assert "ann@example.org" in html
+    assert "We will only email you about the topics you choose." in html
+    assert "home sidebar" in html
+
+
+def test_deleting_erases_the_address_everywhere(manager_client, subscribers):
+    ann, _ = subscribers
+    url = f"{INDEX}delete/{ann.pk}/"
+    assert manager_client.get(url).status_code == 200
+    response = manager_client.post(url)
+    assert response.status_code == 302
+    assert not Subscriber.objects.filter(pk=ann.pk).exists()
+    content_type = ContentType.objects.get_for_model(Subscriber)
+    labels = list(
+        ModelLogEntry.objects.filter(content_type=content_type).values_list("label", flat=True)
+    )
+    assert labels and not any("ann@example.org" in label for label in labels)
+
+
+def test_managers_add_a_topic_that_appears_on_the_site(manager_client, client, seeded_site):
+    add_url = "/admin/interests/new/"
+    form = querydict_from_html(manager_client.get(add_url).content.decode(), form_id=None)
+    form.update({"name": "Community CPR classes", "slug": ""})
+    response = manager_client.post(add_url, form)
+    assert response.status_code == 302, response.content.decode()[:1000]
+    interest = Interest.objects.get(name="Community CPR classes")
+    assert interest.slug == "community-cpr-classes"
+    assert interest.sort_order == 3  # after the two seed topics
+    assert "Community CPR classes" in client.get("/").content.decode()
+
+
+def test_editors_cannot_manage_topics(editor_client, interests):
+    assert editor_client.get("/admin/interests/").status_code in (302, 403)
+    assert not Permission.objects.filter(group__name="Editors", codename__contains="interest")

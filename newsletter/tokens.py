@@ -1,0 +1,60 @@
+"""Signed, expiring links for the emails (Django's signing framework, keyed by SECRET_KEY).
+
+A confirmation token carries the subscriber's id, a keyed hash of their address and the topics
+they chose when the email was sent; a preferences token carries the id and the hash. Changing
+any character breaks the signature; tokens older than their maximum age are refused. Deleting
+a subscriber (or re-creating the address) makes old tokens useless: the id no longer matches.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.utils.crypto import salted_hmac
+
+CONFIRM_SALT = "newsletter.confirm"
+PREFERENCES_SALT = "newsletter.preferences"
+
+
+class InvalidToken(Exception):
+    """The link was changed or cut short."""
+
+
+class ExpiredToken(InvalidToken):
+    """The link is older than its maximum age."""
+
+
+def address_fingerprint(subscriber):
+    """A keyed hash of the address: ties the token to it without putting the address itself
+    into links (which end up in browser histories and server logs)."""
+    return salted_hmac("newsletter.token", subscriber.email.lower()).hexdigest()[:20]
+
+
+def make_confirm_token(subscriber, interest_slugs):
+    payload = {"s": subscriber.pk, "e": address_fingerprint(subscriber), "i": list(interest_slugs)}
+    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+
+
+def make_preferences_token(subscriber):
+    payload = {"s": subscriber.pk, "e": address_fingerprint(subscriber)}
+    return signing.dumps(payload, salt=PREFERENCES_SALT, compress=True)
+
+
+def read_token(token, salt):
+    """The payload of a valid token; raises InvalidToken or ExpiredToken."""
+    max_age = (
+        settings.NEWSLETTER_CONFIRM_MAX_AGE
+        if salt == CONFIRM_SALT
+        else settings.NEWSLETTER_PREFERENCES_MAX_AGE
+    )
+    try:
+        payload = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise ExpiredToken from error
+    except (signing.BadSignature, ValueError) as error:
+        raise InvalidToken from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+        raise InvalidToken
+    return payload
+
+
+def matches(payload, subscriber):
+    return subscriber is not None and payload.get("e") == address_fingerprint(subscriber)

@@ -1,0 +1,213 @@
+"""Public newsletter views: the sign-up endpoint, "check your email", confirm and preferences.
+
+CSRF protection without a per-visitor token
+-------------------------------------------
+The sign-up form appears on the home page and on the sign-up page, which a later feature serves
+from a shared full-page cache. A Django CSRF token in those pages would either be handed to
+every visitor of the cached copy or force a cookie and stop the caching. So the form carries no
+token and rendering it sets no cookie. The sign-up endpoint (`signup` below) is exempt from
+Django's token check and instead protects the POST by:
+
+1. **Same-origin check**: the browser's `Origin` header must equal this site's own origin
+   (scheme + host, or an entry in CSRF_TRUSTED_ORIGINS). Without an `Origin` header the request
+   must carry `Sec-Fetch-Site: same-origin`. Every current browser sends at least one of them
+   on a form POST, and a page on another site cannot forge them. Cross-site, `Origin: null`
+   and header-less POSTs get a friendly 403 and change nothing.
+2. **Double opt-in**: a sign-up only ever sends an email to the address entered; nothing about
+   anyone's subscription changes until the owner of that mailbox opens the signed link and
+   presses Confirm. A forged request could at worst trigger one email (rate-limited per
+   address and per client), never subscribe, unsubscribe or change topics.
+3. A honeypot field and per-client rate limiting against robots.
+
+The confirm and preferences pages are reached through signed links, are never cached
+(`Cache-Control: private, no-cache…`) and use Django's normal CSRF token on their POSTs.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from newsletter import ratelimit, services
+from newsletter.forms import PreferencesForm, SignupForm
+from newsletter.models import Interest, NewsletterSignupPage, Subscriber
+from newsletter.tokens import (
+    ExpiredToken,
+    InvalidToken,
+    make_preferences_token,
+    matches,
+    read_token,
+)
+
+Status = Subscriber.Status
+
+
+def same_origin(request):
+    """True when the browser says the POST came from a page of this site."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        own = f"{request.scheme}://{request.get_host()}"
+        return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
+def problem(request, texts, message, status, headers=None):
+    """A friendly page for anything that went wrong, with the right 4xx status."""
+    response = TemplateResponse(
+        request, "newsletter/problem.html", {"texts": texts, "message": message}, status=status
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def wrong_method(request, texts, allowed):
+    return problem(request, texts, texts.wrong_method_text, 405, {"Allow": ", ".join(allowed)})
+
+
+def render_signup_page(request, page, form, status):
+    context = page.get_context(request, form=form)
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+@csrf_exempt  # protected by same_origin() + double opt-in: see the module docstring
+def signup(request):
+    """POST-only endpoint of the sign-up form; redirects to "check your email" on success
+    (the same page whether or not the address was known)."""
+    texts = NewsletterSignupPage.for_request(request)
+    if request.method != "POST":
+        return wrong_method(request, texts, ["POST"])
+    if not same_origin(request):
+        return problem(request, texts, texts.forbidden_text, 403)
+    window = settings.NEWSLETTER_SIGNUP_WINDOW
+    if not ratelimit.allow(request, "signup", settings.NEWSLETTER_SIGNUP_LIMIT, window):
+        return problem(request, texts, texts.too_many_text, 429, {"Retry-After": str(window)})
+    try:
+        data = request.POST
+    except (MultiPartParserError, BadRequest, SuspiciousOperation):
+        return problem(request, texts, texts.error_form_tampered, 400)
+
+    form = SignupForm(data, interests=list(Interest.objects.all()), texts=texts)
+    if form.is_robot:
+        return redirect("newsletter:check_email")  # tell robots nothing
+    if not form.is_valid():
+        return render_signup_page(request, texts, form, status=400)
+    services.request_subscription(
+        services.SignupRequest(
+            email=form.cleaned_data["email"],
+            interests=form.chosen_interests,
+            source=form.cleaned_data["source"][:255],
+            consent_text=texts.consent_text,
+            language_code=(get_language() or settings.LANGUAGE_CODE)[:15],
+            base_url=request.build_absolute_uri("/"),
+        )
+    )
+    return redirect("newsletter:check_email")
+
+
+def check_email(request):
+    texts = NewsletterSignupPage.for_request(request)
+    if request.method not in ("GET", "HEAD"):
+        return wrong_method(request, texts, ["GET", "HEAD"])
+    return TemplateResponse(request, "newsletter/check_email.html", {"texts": texts})
+
+
+def private_link_page(view):
+    """Pages reached from an emailed link: never cached, not indexed, and the token in the
+    address never leaks to another site through the Referer header ("same-origin", not
+    "no-referrer": with no-referrer browsers send `Origin: null` and the CSRF check of our own
+    POST would fail). Resolves the token to a subscriber or answers with a friendly 400
+    (changed link), 410 (expired) or 404 (subscriber deleted)."""
+
+    @wraps(view)
+    def wrapper(request, token, salt):
+        texts = NewsletterSignupPage.for_request(request)
+        if request.method not in ("GET", "HEAD", "POST"):
+            response = wrong_method(request, texts, ["GET", "HEAD", "POST"])
+        else:
+            try:
+                payload = read_token(token, salt)
+            except ExpiredToken:
+                response = problem(request, texts, texts.expired_link_text, 410)
+            except InvalidToken:
+                response = problem(request, texts, texts.invalid_link_text, 400)
+            else:
+                subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
+                if matches(payload, subscriber):
+                    response = view(request, texts, subscriber, payload)
+                else:
+                    response = problem(request, texts, texts.unknown_subscriber_text, 404)
+        patch_cache_control(response, private=True)
+        response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return never_cache(wrapper)
+
+
+@private_link_page
+def confirm(request, texts, subscriber, payload):
+    """GET shows what will be confirmed and a button; only the POST confirms, so mail
+    scanners that open links never subscribe anyone."""
+    if subscriber.status == Status.CONFIRMED:
+        return TemplateResponse(
+            request,
+            "newsletter/confirm.html",
+            {
+                "texts": texts,
+                "already_confirmed": True,
+                "preferences_token": make_preferences_token(subscriber),
+            },
+        )
+    if subscriber.status == Status.UNSUBSCRIBED:
+        # They unsubscribed after this link was sent; a new sign-up sends a new link.
+        return problem(request, texts, texts.expired_link_text, 410)
+    slugs = [slug for slug in payload.get("i", []) if isinstance(slug, str)]
+    interests = list(Interest.objects.filter(slug__in=slugs))
+    if request.method == "POST":
+        services.confirm(subscriber, interests)
+        messages.success(request, texts.confirmed_message)
+        return redirect("newsletter:preferences", make_preferences_token(subscriber))
+    return TemplateResponse(
+        request, "newsletter/confirm.html", {"texts": texts, "interests": interests}
+    )
+
+
+@private_link_page
+def preferences(request, texts, subscriber, payload):
+    """Change topics or unsubscribe. GET only shows the choices; changes need a POST."""
+    interests = list(Interest.objects.all())
+    selected = [interest.slug for interest in subscriber.interests.all()]
+    status = 200
+    if request.method == "POST":
+        form = PreferencesForm(request.POST, interests=interests, texts=texts, selected=selected)
+        if form.is_valid():
+            if form.unsubscribing:
+                services.unsubscribe(subscriber)
+                messages.success(request, texts.unsubscribed_message)
+            else:
+                services.save_preferences(subscriber, form.chosen_interests)
+                messages.success(request, texts.saved_message)
+            return redirect(request.path)
+        status = 400
+    else:
+        form = PreferencesForm(interests=interests, texts=texts, selected=selected)
+    status_text = {
+        Status.CONFIRMED: texts.status_confirmed_text,
+        Status.PENDING: texts.status_pending_text,
+        Status.UNSUBSCRIBED: texts.status_unsubscribed_text,
+    }[subscriber.status]
+    return TemplateResponse(
+        request,
+        "newsletter/preferences.html",
+        {"texts": texts, "form": form, "subscriber": subscriber, "status_text": status_text},
+        status=status,
+    )
