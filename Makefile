@@ -24,7 +24,10 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed_content
 	$(MANAGE) ensure_local_admin
-	$(MANAGE) runserver 127.0.0.1:8000
+	@# The newsletter worker sends updates in the background while the site runs.
+	$(MANAGE) db_worker --backend newsletter --interval 2 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:8000
 
 ## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true)
 test: $(VENV)/.dev-installed lint

@@ -17,16 +17,18 @@ MANAGER_PERMISSIONS = [
     ("newsletter", "add_interest"),
     ("newsletter", "change_interest"),
     ("newsletter", "delete_interest"),
+    ("newsletter", "add_mailing"),  # send a published page to subscribers
+    ("newsletter", "view_mailing"),
 ]
 
 
-def ensure_managers_group(apps=global_apps):
+def ensure_managers_group(apps=global_apps, permissions=MANAGER_PERMISSIONS):
     """Create the group with its permissions when missing (idempotent; works with the
     historical models of a migration and with the real ones)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=MANAGERS_GROUP)
-    for app_label, codename in MANAGER_PERMISSIONS:
+    for app_label, codename in permissions:
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
         group.permissions.add(permission)
     return group

@@ -12,6 +12,8 @@ from django.utils.crypto import salted_hmac
 
 CONFIRM_SALT = "newsletter.confirm"
 PREFERENCES_SALT = "newsletter.preferences"
+# Update emails carry a one-click unsubscribe link that must keep working for long.
+UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
 
 
 class InvalidToken(Exception):
@@ -38,13 +40,18 @@ def make_preferences_token(subscriber):
     return signing.dumps(payload, salt=PREFERENCES_SALT, compress=True)
 
 
+def make_unsubscribe_token(subscriber):
+    payload = {"s": subscriber.pk, "e": address_fingerprint(subscriber)}
+    return signing.dumps(payload, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
 def read_token(token, salt):
     """The payload of a valid token; raises InvalidToken or ExpiredToken."""
-    max_age = (
-        settings.NEWSLETTER_CONFIRM_MAX_AGE
-        if salt == CONFIRM_SALT
-        else settings.NEWSLETTER_PREFERENCES_MAX_AGE
-    )
+    max_age = {
+        CONFIRM_SALT: settings.NEWSLETTER_CONFIRM_MAX_AGE,
+        PREFERENCES_SALT: settings.NEWSLETTER_PREFERENCES_MAX_AGE,
+        UNSUBSCRIBE_SALT: settings.NEWSLETTER_UNSUBSCRIBE_MAX_AGE,
+    }[salt]
     try:
         payload = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as error:

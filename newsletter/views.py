@@ -211,3 +211,18 @@ def preferences(request, texts, subscriber, payload):
         {"texts": texts, "form": form, "subscriber": subscriber, "status_text": status_text},
         status=status,
     )
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs here without a session or token
+@private_link_page
+def one_click_unsubscribe(request, texts, subscriber, payload):
+    """The List-Unsubscribe address of update emails. A POST (the mail provider's one-click
+    button, or the button on this page) unsubscribes; a GET only shows the button, so link
+    scanners never unsubscribe anyone."""
+    if request.method == "POST":
+        if subscriber.status != Status.UNSUBSCRIBED:
+            services.unsubscribe(subscriber)
+        return TemplateResponse(
+            request, "newsletter/unsubscribe.html", {"texts": texts, "done": True}
+        )
+    return TemplateResponse(request, "newsletter/unsubscribe.html", {"texts": texts})

@@ -161,3 +161,33 @@ class NewsletterViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_newsletter_admin():
     return NewsletterViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_sending_urls():
+    from django.urls import path
+
+    from newsletter import admin_views
+
+    return [
+        path("newsletter/send/<int:page_id>/", admin_views.send_page, name="newsletter_send_page"),
+        path(
+            "newsletter/mailings/<int:pk>/", admin_views.mailing_status, name="newsletter_mailing"
+        ),
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def send_to_subscribers_button(page, user, view_name, next_url=None):
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from newsletter.sending import interest_for
+
+    if user.has_perm("newsletter.add_mailing") and page.live and interest_for(page.specific):
+        yield Button(
+            "Send to subscribers",
+            reverse("newsletter_send_page", args=[page.pk]),
+            icon_name="mail",
+            priority=90,
+        )

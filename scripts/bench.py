@@ -247,6 +247,15 @@ def main():
                     f"{soak['p99']:.1f} ms, **{soak['errors']} errors**.",
                     "",
                 ]
+        newsletter = subprocess.run(
+            [PYTHON, "manage.py", "bench_newsletter", "--subscribers", "1000"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        report += ["### Newsletter sending (locmem mail backend, PostgreSQL)", "", newsletter, ""]
     shutil.rmtree(workdir, ignore_errors=True)
     print("\n".join(report))
 

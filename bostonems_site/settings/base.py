@@ -158,8 +158,24 @@ NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
 NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per address
 NEWSLETTER_CONFIRM_MAX_AGE = timedelta(days=7)
 NEWSLETTER_PREFERENCES_MAX_AGE = timedelta(days=60)
+NEWSLETTER_UNSUBSCRIBE_MAX_AGE = timedelta(days=730)  # one-click links in update emails
 # The request.META key holding the visitor's IP. Behind a reverse proxy that overwrites a
 # header (e.g. nginx "X-Real-IP"), set NEWSLETTER_CLIENT_IP_HEADER=HTTP_X_REAL_IP.
 NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE_ADDR")
 # A mail server that hangs must not hang the visitor's request (the email is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Sending updates to subscribers (issue 8). A news page's kind decides the topic (interest
+# slug) it goes to. The newsletter backend is a database queue worked by
+# `manage.py db_worker --backend newsletter`; Wagtail's own small tasks run immediately.
+NEWSLETTER_KIND_INTERESTS = {
+    "news": "news-and-events",
+    "event": "news-and-events",
+    "career": "career-and-training-opportunities",
+    "training": "career-and-training-opportunities",
+}
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "newsletter": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}

@@ -4,6 +4,18 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
+# The group's permissions as of this migration (later migrations add to them).
+PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("newsletter", "view_subscriber"),
+    ("newsletter", "delete_subscriber"),
+    ("newsletter", "view_interest"),
+    ("newsletter", "add_interest"),
+    ("newsletter", "change_interest"),
+    ("newsletter", "delete_interest"),
+]
+
+
 def create_group(apps, schema_editor):
     from newsletter.permissions import ensure_managers_group
 
@@ -11,7 +23,7 @@ def create_group(apps, schema_editor):
     app_config = apps.get_app_config("newsletter")
     app_config.models_module = True
     create_permissions(app_config, verbosity=0, apps=apps)
-    ensure_managers_group(apps)
+    ensure_managers_group(apps, PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):

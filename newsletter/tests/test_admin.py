@@ -88,10 +88,12 @@ def test_the_managers_group_has_exactly_the_needed_permissions():
     assert granted == sorted(
         [
             ("newsletter", "add_interest"),
+            ("newsletter", "add_mailing"),
             ("newsletter", "change_interest"),
             ("newsletter", "delete_interest"),
             ("newsletter", "delete_subscriber"),
             ("newsletter", "view_interest"),
+            ("newsletter", "view_mailing"),
             ("newsletter", "view_subscriber"),
             ("wagtailadmin", "access_admin"),
         ]

@@ -1,0 +1,215 @@
+"""Sending published news pages to subscribers by interest, exactly once, in the background."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from news.models import NewsPage
+from newsletter.models import Delivery, Interest, Mailing, Subscriber
+from newsletter.sending import deliver, start_mailing
+from newsletter.tests.failing_backend import CrashAfterBackend
+
+pytestmark = pytest.mark.django_db
+Status = Subscriber.Status
+
+
+@pytest.fixture
+def audience(seeded_site):
+    news = Interest.objects.get(slug="news-and-events")
+    careers = Interest.objects.get(slug="career-and-training-opportunities")
+
+    def subscriber(email, status, *topics):
+        row = Subscriber.objects.create(email=email, status=status)
+        row.interests.set(topics)
+        return row
+
+    return {
+        "news": subscriber("news@example.org", Status.CONFIRMED, news),
+        "careers": subscriber("careers@example.org", Status.CONFIRMED, careers),
+        "both": subscriber("both@example.org", Status.CONFIRMED, news, careers),
+        "pending": subscriber("pending@example.org", Status.PENDING, news, careers),
+        "gone": subscriber("gone@example.org", Status.UNSUBSCRIBED, news, careers),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """The real worker runs in-process; between tasks it closes "old" database connections,
+    which inside a test's transaction would be the test's own connection."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+def run_worker():
+    call_command(
+        "db_worker", "--batch", "--backend", "newsletter", "--no-startup-delay", stdout=StringIO()
+    )
+
+
+def send(page, user=None, capture=None):
+    with capture(execute=True):
+        mailing = start_mailing(page, user, "http://testserver")
+    run_worker()
+    return mailing
+
+
+def recipients_of_outbox():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+@pytest.mark.parametrize(
+    "slug, expected",
+    [
+        ("sample-new-ambulances", ["both@example.org", "news@example.org"]),
+        ("sample-hands-only-cpr-day", ["both@example.org", "news@example.org"]),
+        ("sample-emt-recruitment", ["both@example.org", "careers@example.org"]),
+        ("sample-continuing-education", ["both@example.org", "careers@example.org"]),
+    ],
+)
+def test_recipients_are_the_confirmed_subscribers_of_the_matching_topic(
+    audience, django_capture_on_commit_callbacks, slug, expected
+):
+    send(NewsPage.objects.get(slug=slug), capture=django_capture_on_commit_callbacks)
+    assert recipients_of_outbox() == expected
+
+
+def test_every_update_has_text_html_personal_links_and_one_click_unsubscribe(
+    audience, django_capture_on_commit_callbacks
+):
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    send(page, capture=django_capture_on_commit_callbacks)
+    preference_links = set()
+    for message in mail.outbox:
+        assert message.subject == page.title
+        assert "http://testserver/news/sample-new-ambulances/" in message.body
+        html, mimetype = message.alternatives[0]
+        assert mimetype == "text/html" and page.summary in html
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        unsubscribe = message.extra_headers["List-Unsubscribe"]
+        assert unsubscribe.startswith("<http://testserver/newsletter/unsubscribe/")
+        preference_links.add(
+            next(line for line in message.body.splitlines() if "/preferences/" in line)
+        )
+    assert len(preference_links) == len(mail.outbox) == 2  # personal, one per subscriber
+
+
+def test_a_crash_half_way_then_resume_sends_everyone_exactly_once(
+    seeded_site, settings, django_capture_on_commit_callbacks
+):
+    news = Interest.objects.get(slug="news-and-events")
+    for number in range(10):
+        row = Subscriber.objects.create(
+            email=f"reader{number}@example.org", status=Status.CONFIRMED
+        )
+        row.interests.add(news)
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    with django_capture_on_commit_callbacks(execute=False):
+        mailing = start_mailing(page, None, "http://testserver")
+
+    settings.EMAIL_BACKEND = "newsletter.tests.failing_backend.CrashAfterBackend"
+    CrashAfterBackend.delivered, CrashAfterBackend.crash_after = 0, 4
+    with pytest.raises(KeyboardInterrupt):
+        deliver(mailing.pk, "http://testserver")
+    assert len(mail.outbox) == 4
+    assert mailing.progress()["sent"] == 4 and mailing.progress()["queued"] == 6
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("resume_mailings", stdout=StringIO())
+    run_worker()
+    assert recipients_of_outbox() == sorted(f"reader{n}@example.org" for n in range(10))
+    assert mailing.progress()["sent"] == 10
+
+
+def test_a_failing_mail_server_leaves_deliveries_queued_for_a_retry(
+    audience, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "newsletter.tests.failing_backend.EmailBackend"
+    mailing = send(
+        NewsPage.objects.get(slug="sample-new-ambulances"),
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert mailing.progress()["queued"] == 2 and not mail.outbox
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    deliver(mailing.pk, "http://testserver")
+    assert recipients_of_outbox() == ["both@example.org", "news@example.org"]
+
+
+def test_one_click_unsubscribe_post_works_without_login_and_get_does_not(
+    client, audience, django_capture_on_commit_callbacks
+):
+    send(
+        NewsPage.objects.get(slug="sample-new-ambulances"),
+        capture=django_capture_on_commit_callbacks,
+    )
+    message = next(m for m in mail.outbox if m.to == ["news@example.org"])
+    url = message.extra_headers["List-Unsubscribe"].strip("<>").replace("http://testserver", "")
+
+    assert client.get(url).status_code == 200
+    assert Subscriber.objects.get(email="news@example.org").status == Status.CONFIRMED
+
+    response = client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert Subscriber.objects.get(email="news@example.org").status == Status.UNSUBSCRIBED
+    assert client.post(url[:-6] + "XXXXX/").status_code == 400  # tampered link
+
+
+def _member_of(group_name):
+    user = get_user_model().objects.create_user(group_name.replace(" ", ""), password="x" * 14)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.mark.parametrize("group_name", ["Editors", "Moderators"])
+def test_page_editors_cannot_send(client, audience, group_name):
+    client.force_login(_member_of(group_name))
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    url = reverse("newsletter_send_page", args=[page.pk])
+    assert client.get(url).status_code in (302, 403)
+    assert client.post(url).status_code in (302, 403)
+    assert not Mailing.objects.exists()
+
+
+def test_a_manager_sees_the_count_sends_once_and_follows_progress(
+    client, audience, django_capture_on_commit_callbacks
+):
+    client.force_login(_member_of("Newsletter managers"))
+    page = NewsPage.objects.get(slug="sample-emt-recruitment")
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    url = reverse("newsletter_send_page", args=[page.pk])
+    assert edit.status_code in (200, 302, 403)  # managers don't edit pages...
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "<strong>2</strong> subscribers will receive it" in response.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    mailing = Mailing.objects.get()
+    assert client.get(response["Location"]).status_code == 200
+    assert mailing.progress()["queued"] == 2
+    run_worker()
+    assert recipients_of_outbox() == ["both@example.org", "careers@example.org"]
+    progress_page = client.get(reverse("newsletter_mailing", args=[mailing.pk])).content.decode()
+    assert "<dt>Sent</dt><dd>2</dd>" in progress_page
+
+    # Sent once: another POST needs the explicit "send again".
+    assert client.post(url).status_code == 400
+    assert Mailing.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"send_again": "yes"}).status_code == 302
+    assert Mailing.objects.count() == 2
+    assert Delivery.objects.count() == 4
+
+
+def test_the_send_button_shows_for_managers_on_news_pages(admin_client, audience):
+    page = NewsPage.objects.get(slug="sample-emt-recruitment")
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert reverse("newsletter_send_page", args=[page.pk]) in html
