@@ -137,3 +137,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Video gallery (media_library) ---
+# Uploaded videos live in wagtailmedia's library (admin: Media). Only formats every current
+# browser plays natively; captions are WebVTT files in the documents library.
+INSTALLED_APPS += ["wagtailmedia"]
+WAGTAILMEDIA = {"VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"]}
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]
