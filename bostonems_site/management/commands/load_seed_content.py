@@ -7,7 +7,7 @@ from bostonems_site.seed import ensure_home
 
 # Each content app contributes a seed module with load(home, stdout); order matters where
 # one app's content links to another's.
-SEED_MODULES = ["divisions.seed"]
+SEED_MODULES = ["divisions.seed", "media_library.seed"]
 
 
 class Command(BaseCommand):
