@@ -70,6 +70,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             request,
             context_overrides={
                 "items": items,
+                "page_range": paginator.get_elided_page_range(items.number),
                 "kind": kind,
                 "kinds": list(KIND_FILTER_LABELS.items()),
             },

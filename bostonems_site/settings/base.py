@@ -179,3 +179,10 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "newsletter": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+
+# --- Video gallery (media_library) ---
+# Uploaded videos live in wagtailmedia's library (admin: Media). Only formats every current
+# browser plays natively; captions are WebVTT files in the documents library.
+INSTALLED_APPS += ["wagtailmedia"]
+WAGTAILMEDIA = {"VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"]}
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]

@@ -8,7 +8,7 @@ from bostonems_site.seed import ensure_home
 
 # Each content app contributes a seed module with load(home, stdout); order matters where
 # one app's content links to another's.
-SEED_MODULES = ["divisions.seed", "news.seed", "newsletter.seed"]
+SEED_MODULES = ["divisions.seed", "media_library.seed", "news.seed", "newsletter.seed"]
 
 
 class Command(BaseCommand):
