@@ -40,3 +40,63 @@ def breadcrumbs(context, page):
     # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
     ancestors = page.get_ancestors().filter(depth__gt=1)
     return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+
+
+@register.inclusion_tag("includes/seo_meta.html", takes_context=True)
+def seo_meta(context):
+    """Description, canonical URL, Open Graph / Twitter card and JSON-LD for the page being
+    shown; views without a page (search, errors) get the site-wide tags only."""
+    from django.templatetags.static import static
+
+    from bostonems_site import seo
+    from bostonems_site.models import SiteSettings
+
+    request = context.get("request")
+    page = context.get("page")
+    if not hasattr(page, "meta_title"):
+        page = None
+    site_settings = SiteSettings.for_request(request) if request else None
+    root_url = seo.site_root_url(request)
+    image_url, image_width, image_height, image_alt = seo.share_image(page, site_settings, root_url)
+    data = {
+        "page": page,
+        "site_settings": site_settings,
+        "image_url": image_url,
+        "image_width": image_width,
+        "image_height": image_height,
+        "image_alt": image_alt,
+        "json_ld": "",
+    }
+    if page is None:
+        return data
+    data["canonical_url"] = seo.absolute(root_url, page.get_url(request) or "")
+    if page.depth <= 2:
+        if site_settings.logo_id:
+            logo_url = seo.absolute(root_url, site_settings.logo.get_rendition("max-512x512").url)
+        else:
+            logo_url = seo.absolute(root_url, static("img/logo.png"))
+        data["json_ld"] = seo.json_ld(
+            seo.organization(site_settings, data["canonical_url"], logo_url)
+        )
+    else:
+        pages = [*page.get_ancestors().filter(depth__gt=1), page]
+        data["json_ld"] = seo.json_ld(seo.breadcrumb_list(pages, root_url, request))
+    return data
+
+
+@register.inclusion_tag("includes/site_alert.html", takes_context=True)
+def site_alert(context):
+    """The editors' site alert, only while it is switched on and between its start and end."""
+    from bostonems_site.models import SiteAlert
+
+    request = context.get("request")
+    if request is None:
+        return {}
+    alert = SiteAlert.for_request(request)
+    return {"alert": alert if alert.is_active() else None, "request": request}
+
+
+@register.filter
+def cooloff_minutes(delta):
+    """A timedelta as whole minutes (rounded up), for the admin lockout page."""
+    return max(1, -(-int(delta.total_seconds()) // 60))
