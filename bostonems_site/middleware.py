@@ -6,12 +6,16 @@ from django.conf import settings
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp with two policies: the strict CONTENT_SECURITY_POLICY for the public site and
-    ADMIN_CONTENT_SECURITY_POLICY under the Wagtail admin, whose editor uses inline styles and
-    frames page previews. Views can still override either with django-csp's decorators."""
+    ADMIN_CONTENT_SECURITY_POLICY under the Wagtail admin, whose editor inserts inline scripts
+    and styles and frames page previews. A preview is rendered through a dummy request for the
+    page's public path (Wagtail flags it `is_dummy`); it belongs to the admin, so it gets the
+    admin policy. Views can still override either with django-csp's decorators."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        in_admin = request.path_info.startswith(settings.ADMIN_URL_PREFIX)
+        in_admin = request.path_info.startswith(settings.ADMIN_URL_PREFIX) or getattr(
+            request, "is_dummy", False
+        )
         if in_admin and not report_only and parts.config is None:
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
         return parts

@@ -26,6 +26,7 @@ SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_MAX_QUERY_LENGTH = 200
 # NUL and other control characters: PostgreSQL rejects NUL in text, and none belong in a query.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
+WORD = re.compile(r"\w+")
 
 
 def clean_query(raw):
@@ -35,12 +36,20 @@ def clean_query(raw):
     return " ".join(text.split())[:SEARCH_MAX_QUERY_LENGTH]
 
 
+def search_terms(query):
+    """The words of a query, lower-cased. Quotes, brackets and operators (AND, OR, NOT, NEAR,
+    '*', '-') would otherwise reach SQLite's full-text syntax, which rejects many of them."""
+    return " ".join(word.lower() for word in WORD.findall(query))
+
+
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     results_page = None
     if query:
-        results = Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+        terms = search_terms(query)
+        pages = Page.objects.live().public().filter(depth__gt=1).specific()
+        results = pages.search(terms) if terms else pages.none()
         paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
         results_page = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(

@@ -175,11 +175,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-# The Wagtail admin (and the page previews it frames) needs inline styles, data:/blob: images
-# and same-origin framing; scripts stay same-origin. See bostonems_site/middleware.py.
+# The Wagtail admin (and the page previews it frames) inserts inline scripts and styles from
+# its own HTML fragments, shows data:/blob: images and frames previews: it gets this relaxed
+# policy, still same-origin only (no nonce here: a nonce would disable 'unsafe-inline').
+# See bostonems_site/middleware.py.
 ADMIN_URL_PREFIX = "/admin/"
 ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "media-src": ["'self'", "blob:"],
