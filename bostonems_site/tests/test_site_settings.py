@@ -96,8 +96,9 @@ def test_a_related_link_to_an_unpublished_page_disappears(client, seeded_site):
 
 
 def test_admin_rejects_a_related_link_with_both_a_page_and_an_address(admin_client, seeded_site):
-    from bostonems_site.blocks import LinkBlock
     from wagtail.blocks import StructBlockValidationError
+
+    from bostonems_site.blocks import LinkBlock
 
     block = LinkBlock()
     value = block.to_python({"title": "Both", "page": seeded_site.pk, "url": "https://a.example"})
