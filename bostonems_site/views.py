@@ -118,4 +118,11 @@ def healthz(request):
 def server_error(request, template_name="500.html"):
     """The designed 500 page, rendered without a request context so that nothing touches the
     database (which may be the very thing that failed)."""
-    return HttpResponseServerError(loader.get_template(template_name).render())
+    try:
+        return HttpResponseServerError(loader.get_template(template_name).render())
+    except Exception:  # the error page must never fail itself
+        logger.exception("The 500 page could not be rendered")
+        return HttpResponseServerError(
+            "<!DOCTYPE html><html lang=en><title>Server error</title><h1>Sorry, something went "
+            "wrong</h1><p>Please try again in a few minutes. In an emergency, call 9-1-1.</p>"
+        )

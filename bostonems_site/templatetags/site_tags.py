@@ -37,9 +37,16 @@ def main_menu(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
-    # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
-    ancestors = page.get_ancestors().filter(depth__gt=1)
-    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+    return {"ancestors": trail_ancestors(page), "page": page, "request": context.get("request")}
+
+
+def trail_ancestors(page):
+    """The page's ancestors from the home page down, fetched once per page per request (the
+    visible breadcrumbs and the BreadcrumbList JSON-LD share them)."""
+    if not hasattr(page, "_trail_ancestors"):
+        # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
+        page._trail_ancestors = list(page.get_ancestors().filter(depth__gt=1))
+    return page._trail_ancestors
 
 
 @register.inclusion_tag("includes/seo_meta.html", takes_context=True)
@@ -79,7 +86,7 @@ def seo_meta(context):
             seo.organization(site_settings, data["canonical_url"], logo_url)
         )
     else:
-        pages = [*page.get_ancestors().filter(depth__gt=1), page]
+        pages = [*trail_ancestors(page), page]
         data["json_ld"] = seo.json_ld(seo.breadcrumb_list(pages, root_url, request))
     return data
 

@@ -75,6 +75,15 @@ def test_security_txt_expires_in_the_future_counted_from_each_request(client, se
     assert now + timedelta(days=150) < expires < now + timedelta(days=365)
 
 
+def test_security_txt_expiry_moves_with_the_clock(client, seeded_site):
+    from unittest import mock
+
+    later = datetime(2031, 3, 1, 12, 0, tzinfo=UTC)
+    with mock.patch("bostonems_site.views.timezone.now", return_value=later):
+        body = client.get("/.well-known/security.txt").content.decode()
+    assert "Expires: 2031-08-28T12:00:00Z" in body  # 180 days after that request
+
+
 def test_security_contact_comes_from_site_settings(client, seeded_site):
     site_settings = SiteSettings.for_site(seeded_site.get_site())
     site_settings.security_contact = "https://www.boston.gov/report-a-vulnerability"

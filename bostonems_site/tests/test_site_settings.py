@@ -125,3 +125,30 @@ def test_home_page_keeps_its_own_related_links(client, seeded_site):
     home = HomePage.objects.get()
     aside = soup(client, home.url).select_one("aside")
     assert aside.find("a", string="Home only link")
+
+
+def test_migration_moves_home_page_links_into_site_settings(client, seeded_site):
+    """Databases from before site-wide related links kept the seed's links on the home page."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from bostonems_site.models import HomePageRelatedLink
+
+    migration = import_module(
+        "bostonems_site.migrations.0003_move_home_related_links_to_site_settings"
+    )
+    site = seeded_site.get_site()
+    SiteSettings.objects.filter(site=site).update(related_links=[])
+    divisions = DivisionIndexPage.objects.get()
+    HomePageRelatedLink.objects.create(page=seeded_site, title="Divisions", link_page=divisions)
+    HomePageRelatedLink.objects.create(page=seeded_site, title="City", link_url="https://b.gov/")
+    migration.forwards(apps, None)
+    links = [
+        (block.value["title"], block.value["page"], block.value["url"])
+        for block in SiteSettings.objects.get(site=site).related_links
+    ]
+    assert links == [("Divisions", divisions.page_ptr, ""), ("City", None, "https://b.gov/")]
+    assert not HomePageRelatedLink.objects.exists()
+    footer = soup(client, "/").select_one("footer")
+    assert footer.find("a", string="Divisions")["href"] == "/divisions/"
