@@ -56,6 +56,7 @@ serve: export SECURE_SSL_REDIRECT ?= False
 serve: export DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
 serve: $(VENV)/.installed
 	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (e.g. export SECRET_KEY=\$$(openssl rand -hex 32))"; exit 1; }
+	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput
 	$(BIN)/gunicorn bostonems_site.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-2}

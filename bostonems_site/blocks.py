@@ -86,3 +86,24 @@ class BodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
     document = DocumentLinkBlock()
+
+
+class LinkBlock(LinkTargetMixin, blocks.StructBlock):
+    """A titled link for link lists (site-wide related links)."""
+
+    title = blocks.CharBlock(max_length=120, help_text="Link text visitors will see.")
+    page = blocks.PageChooserBlock(required=False, help_text="A page on this site…")
+    url = blocks.URLBlock(required=False, label="External address", help_text="…or another site.")
+
+    class Meta:
+        icon = "link"
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    name = blocks.CharBlock(
+        max_length=60, help_text="The network's name as visitors know it, e.g. 'Facebook'."
+    )
+    url = blocks.URLBlock(help_text="Full address of the department's account.")
+
+    class Meta:
+        icon = "site"

@@ -4,14 +4,16 @@ looked up by a stable key first and only created when missing, never overwritten
 import colorsys
 import hashlib
 from io import BytesIO
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
-from bostonems_site.models import HomePage, HomePageRelatedLink
+from bostonems_site.models import HomePage, SiteSettings
 
 SAMPLE_NOTE = "Sample content: replace this text in the admin before publishing for real."
 
@@ -76,17 +78,16 @@ def ensure_home():
                 seo_title="Boston Emergency Medical Services",
                 search_description="Boston EMS provides 9-1-1 emergency medical response "
                 "to the City of Boston, 24 hours a day, 365 days a year.",
-                related_links=[
-                    HomePageRelatedLink(title=title, link_url=url)
-                    for title, url in HOME_RELATED_LINKS
-                ],
             ),
         )
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
+        # The site's address makes absolute URLs (sitemap, canonical links, link previews);
+        # locally that is WAGTAILADMIN_BASE_URL, in production editors set the public domain.
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site = Site.objects.create(
+            hostname=base.hostname or "localhost",
+            port=base.port or (443 if base.scheme == "https" else 80),
             root_page=home,
             is_default_site=True,
             site_name="Boston EMS",
@@ -95,7 +96,20 @@ def ensure_home():
         site.root_page = home
         site.site_name = "Boston EMS"
         site.save()
+    ensure_site_settings(site)
     return home
+
+
+def ensure_site_settings(site):
+    """Site-wide related links from the seed, only when the settings are new."""
+    site_settings, created = SiteSettings.objects.get_or_create(site=site)
+    if created:
+        site_settings.related_links = [
+            ("link", {"title": title, "page": None, "url": url})
+            for title, url in HOME_RELATED_LINKS
+        ]
+        site_settings.save()
+    return site_settings
 
 
 def sample_image(title, alt_text, size=(1440, 600)):

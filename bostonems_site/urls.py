@@ -2,13 +2,27 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from bostonems_site import views as site_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("newsletter/", include("newsletter.urls")),
 ]
+
+# Site essentials (issue 6): search, crawler files, health check.
+urlpatterns += [
+    path("search/", site_views.search, name="search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
+    path("healthz", site_views.healthz, name="healthz"),
+]
+handler500 = "bostonems_site.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -49,8 +50,13 @@ class DivisionPage(BasePage):
         "Hero image alt text",
         max_length=250,
         blank=True,
-        help_text="Describe what the photo shows. Leave blank to use the image's own "
-        "description from the image library.",
+        help_text="Describe what the photo shows for people who can't see it. Required with a "
+        "hero image unless you tick 'decorative'.",
+    )
+    hero_image_decorative = models.BooleanField(
+        "The hero image is decorative",
+        default=False,
+        help_text="Tick only if the photo adds nothing to the text; screen readers then skip it.",
     )
     body = StreamField(BodyBlock(), blank=True)
     phone = models.CharField(max_length=40, blank=True, help_text="e.g. 617-343-2367")
@@ -60,7 +66,14 @@ class DivisionPage(BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_alt")], "Hero image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+                FieldPanel("hero_image_decorative"),
+            ],
+            "Hero image",
+        ),
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("phone"), FieldPanel("email"), FieldPanel("address"), FieldPanel("hours")],
@@ -76,9 +89,23 @@ class DivisionPage(BasePage):
     parent_page_types = ["divisions.DivisionIndexPage"]
     subpage_types = []
 
+    def clean(self):
+        super().clean()
+        needs_alt = self.hero_image_id and not self.hero_image_decorative
+        if needs_alt and not self.hero_image_alt.strip():
+            raise ValidationError(
+                {
+                    "hero_image_alt": "Describe the hero image, or tick 'decorative' if it "
+                    "adds nothing to the text."
+                }
+            )
+
     @property
     def hero_alt_text(self):
-        return self.hero_image_alt or (self.hero_image.default_alt_text if self.hero_image else "")
+        return "" if self.hero_image_decorative else self.hero_image_alt
+
+    def get_share_image(self):
+        return self.hero_image
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

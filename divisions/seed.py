@@ -118,6 +118,7 @@ def load(home, stdout):
             hero_image=sample_image(
                 f"Sample image: {title}", f"Abstract placeholder picture for {title}"
             ),
+            hero_image_alt=f"Abstract placeholder picture for {title}",
             body=sample_body(title),
             phone="617-343-2367",
             address="785 Albany Street\nBoston, MA 02118",

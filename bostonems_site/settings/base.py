@@ -1,9 +1,11 @@
 """Settings shared by every environment. Values that differ per deployment come from the
 environment (django-environ); dev.py, test.py and production.py only set what differs."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -151,7 +153,6 @@ LOGGING = {
 }
 
 # Newsletter (issue 5): per-client sign-up limit, email link lifetimes, resend interval.
-from datetime import timedelta  # noqa: E402
 
 NEWSLETTER_SIGNUP_LIMIT = env.int("NEWSLETTER_SIGNUP_LIMIT", default=10)  # POSTs per window
 NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
@@ -186,3 +187,82 @@ TASKS = {
 INSTALLED_APPS += ["wagtailmedia"]
 WAGTAILMEDIA = {"VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"]}
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]
+
+# --- Site essentials (issue 6): security headers, Content-Security-Policy, admin lockout -----
+# Shared by every environment so that development and the test suite run under the same policy
+# as production; production.py adds HTTPS-only settings (HSTS, secure cookies, SSL redirect).
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE += [
+    "bostonems_site.middleware.ContentSecurityPolicyMiddleware",
+    "bostonems_site.middleware.PermissionsPolicyMiddleware",
+    # django-axes watches admin logins; it must come last.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Public pages: only this origin, no inline script or style, and the two video players' frames
+# (loaded only after a visitor presses play). Templates may use request.csp_nonce for an
+# unavoidable inline <script>; JSON-LD data blocks are not executed, so they need none.
+VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": VIDEO_PLAYER_ORIGINS,
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# The Wagtail admin (and the page previews it frames) inserts inline scripts and styles from
+# its own HTML fragments, shows data:/blob: images and frames previews: it gets this relaxed
+# policy, still same-origin only (no nonce here: a nonce would disable 'unsafe-inline').
+# See bostonems_site/middleware.py.
+ADMIN_URL_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "media-src": ["'self'", "blob:"],
+    "frame-src": ["'self'", *VIDEO_PLAYER_ORIGINS],
+    "frame-ancestors": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+}
+# Browser features no page of ours uses; the video players keep fullscreen and autoplay.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+# Nothing frames public pages; Wagtail's preview view sets SAMEORIGIN for itself.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Wagtail would otherwise load editors' avatars from gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Admin sign-in: after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES (a friendly page, HTTP 429).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+AXES_RESET_ON_SUCCESS = True
+
+# /.well-known/security.txt stays valid this many days after each request (RFC 9116).
+SECURITY_TXT_EXPIRES_DAYS = 180

@@ -23,3 +23,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# django-axes refuses logins without a request (Django's test client `login()` passes none);
+# the lockout tests switch it on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False

@@ -1,16 +1,9 @@
-import json
 import re
 
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 register = template.Library()
-
-# The same escapes as Django's json_script: no "</script>" or "<!--" can appear in the output.
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -44,13 +37,81 @@ def main_menu(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
-    # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
-    ancestors = page.get_ancestors().filter(depth__gt=1)
-    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+    return {"ancestors": trail_ancestors(page), "page": page, "request": context.get("request")}
+
+
+def trail_ancestors(page):
+    """The page's ancestors from the home page down, fetched once per page per request (the
+    visible breadcrumbs and the BreadcrumbList JSON-LD share them)."""
+    if not hasattr(page, "_trail_ancestors"):
+        # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
+        page._trail_ancestors = list(page.get_ancestors().filter(depth__gt=1))
+    return page._trail_ancestors
+
+
+@register.inclusion_tag("includes/seo_meta.html", takes_context=True)
+def seo_meta(context):
+    """Description, canonical URL, Open Graph / Twitter card and JSON-LD for the page being
+    shown; views without a page (search, errors) get the site-wide tags only."""
+    from django.templatetags.static import static
+
+    from bostonems_site import seo
+    from bostonems_site.models import SiteSettings
+
+    request = context.get("request")
+    page = context.get("page")
+    if not hasattr(page, "meta_title") or page.pk is None:
+        page = None  # not a page, or an unsaved stand-in (e.g. the newsletter's default texts)
+    site_settings = SiteSettings.for_request(request) if request else None
+    root_url = seo.site_root_url(request)
+    image_url, image_width, image_height, image_alt = seo.share_image(page, site_settings, root_url)
+    data = {
+        "page": page,
+        "site_settings": site_settings,
+        "image_url": image_url,
+        "image_width": image_width,
+        "image_height": image_height,
+        "image_alt": image_alt,
+        "json_ld": "",
+    }
+    if page is None:
+        return data
+    data["canonical_url"] = seo.absolute(root_url, page.get_url(request) or "")
+    if page.depth <= 2:
+        if site_settings.logo_id:
+            logo_url = seo.absolute(root_url, site_settings.logo.get_rendition("max-512x512").url)
+        else:
+            logo_url = seo.absolute(root_url, static("img/logo.png"))
+        data["json_ld"] = seo.json_ld(
+            seo.organization(site_settings, data["canonical_url"], logo_url)
+        )
+    else:
+        pages = [*trail_ancestors(page), page]
+        data["json_ld"] = seo.json_ld(seo.breadcrumb_list(pages, root_url, request))
+    return data
+
+
+@register.inclusion_tag("includes/site_alert.html", takes_context=True)
+def site_alert(context):
+    """The editors' site alert, only while it is switched on and between its start and end."""
+    from bostonems_site.models import SiteAlert
+
+    request = context.get("request")
+    if request is None:
+        return {}
+    alert = SiteAlert.for_request(request)
+    return {"alert": alert if alert.is_active() else None, "request": request}
+
+
+@register.filter
+def cooloff_minutes(delta):
+    """A timedelta as whole minutes (rounded up), for the admin lockout page."""
+    return max(1, -(-int(delta.total_seconds()) // 60))
 
 
 @register.filter
 def jsonld(data):
-    """Render a dict as a JSON-LD script block, escaped so text can't close the tag."""
-    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))  # noqa: S308
+    """Render a dict as a JSON-LD <script> block, escaped so text can't close the tag."""
+    from bostonems_site import seo
+
+    return seo.json_ld(data)

@@ -1,23 +1,8 @@
-import json
-
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.safestring import mark_safe
 
 from media_library.models import NEWEST_FIRST, VideoGalleryPage, VideoPage
 
 register = template.Library()
-
-# The characters that could end a <script> element or open a comment, as json_script escapes them.
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-@register.filter
-def json_ld(value):
-    """Serialise `value` for a <script type="application/ld+json"> element."""
-    return mark_safe(  # noqa: S308 (escaped above, exactly like django's json_script)
-        json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
-    )
 
 
 def _newest(videos, count):

@@ -107,7 +107,9 @@ def serve_media_files(page, live_url):
 
 
 def test_uploaded_video_plays_with_its_captions(live_site, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # This test watches playback through page scripts that Playwright evaluates; the strict
+    # Content-Security-Policy (tested elsewhere) forbids such evaluation, so lift it here.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     own = origin(live_site.url)
     requests = record_requests(page)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from bostonems_site.tests.helpers import count_queries, publish
+from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, publish
 from news.models import NewsIndexPage, NewsKind, NewsPage
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,8 @@ def test_news_and_event_pages_carry_json_ld(client, seeded_site):
         ("sample-hands-only-cpr-day", "Event"),
     ):
         soup = BeautifulSoup(client.get(f"/news/{slug}/").content, "html.parser")
-        data = json.loads(soup.find("script", type="application/ld+json").string)
+        blocks = [json.loads(t.string) for t in soup.find_all("script", type="application/ld+json")]
+        data = next(block for block in blocks if block["@type"] in ("NewsArticle", "Event"))
         assert data["@type"] == kind
         assert data["name"] and data["description"]
         if kind == "Event":
@@ -149,7 +150,7 @@ def test_query_count_does_not_grow_with_ten_times_the_items(client, seeded_site,
     for number in range(36):
         add_item(index, f"extra-{number}", kind=NewsKind.CAREER)
     assert count_queries(client, url) == baseline
-    assert baseline <= 16, f"{url} ran {baseline} queries"
+    assert baseline <= QUERY_BUDGET, f"{url} ran {baseline} queries"
 
 
 def _user_in(group_name):

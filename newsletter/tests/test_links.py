@@ -60,7 +60,7 @@ def test_opening_the_confirmation_link_changes_nothing_until_the_button(client, 
     assert Subscriber.objects.get().status == Status.PENDING
     soup = BeautifulSoup(client.get(path).content, "html.parser")
     assert soup.h1.get_text() == TEXTS.confirm_heading
-    assert soup.find("button").get_text() == TEXTS.confirm_button_label
+    assert soup.main.find("button").get_text() == TEXTS.confirm_button_label
     assert [li.get_text() for li in soup.select("main li")] == [
         "News and Events",
         "Career and Training Opportunities",
