@@ -47,9 +47,13 @@ def _empty_cache():
     """Each test starts with an empty cache: database rollbacks between tests don't purge it."""
     from django.core.cache import cache
 
+    from bostonems_site.page_cache import local_entries
+
     cache.clear()
+    local_entries.clear()
     yield
     cache.clear()
+    local_entries.clear()
 
 
 def _chromium_path():

@@ -8,7 +8,8 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
 - purging must reach every worker and node at once. Entries carry the cache "generation" they
   were rendered in; any content change bumps the generation in the shared cache (file cache
   on one node, Redis for several), so every process sees old entries as stale on its next
-  request. One `get_many` round-trip fetches both the generation and the entry.
+  request. A hit costs one small round-trip for the generation; the page itself usually comes
+from a per-process copy (LocalEntries) that is only used while its generation is current.
 
 Entries are stored with a precompressed gzip body, so a hit does no rendering and no compression.
 The middleware sits first in MIDDLEWARE: stored responses already carry the headers every other
@@ -17,6 +18,9 @@ middleware added (security headers, CSP), and a hit skips all of them.
 
 import gzip
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +37,39 @@ SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/healthz", "/static/", "/med
 UNCACHED_HEADERS = {"set-cookie", "content-length", "content-encoding", "x-cache"}
 
 
+class LocalEntries:
+    """A small per-process copy of recently served entries. A hit still asks the shared cache
+    for the current generation (a few bytes), so purges stay immediate on every process; only
+    the page body no longer crosses the network and gets unpickled on each request."""
+
+    def __init__(self, max_entries=256):
+        self.max_entries = max_entries
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, generation):
+        with self.lock:
+            stored = self.entries.get(key)
+            if stored is None or stored[0] != generation:
+                return None
+            self.entries.move_to_end(key)
+            return stored[1]
+
+    def put(self, key, generation, entry):
+        with self.lock:
+            self.entries[key] = (generation, entry)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+local_entries = LocalEntries()
+
+
 def bump_generation():
     """Make every stored page stale, in every process sharing the cache."""
     try:
@@ -40,7 +77,13 @@ def bump_generation():
     except ValueError:
         # No generation yet (fresh or evicted cache): start one. Whatever value a racing
         # process writes differs from what stored entries carry, so they are stale either way.
-        cache.set(GENERATION_KEY, 1, timeout=None)
+        cache.set(GENERATION_KEY, new_generation(), timeout=None)
+
+
+def new_generation():
+    """A starting generation that never repeats one used before the shared cache was emptied
+    (a restarted Redis must not make old per-process copies look current)."""
+    return time.time_ns()
 
 
 def _entry_key(request):
@@ -99,14 +142,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = _entry_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
+        generation = cache.get(GENERATION_KEY)
         if generation is None:
-            cache.add(GENERATION_KEY, 1, timeout=None)
-            generation = cache.get(GENERATION_KEY, 1)
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
-            return _build_response(request, stored[1], "HIT")
+            cache.add(GENERATION_KEY, new_generation(), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        entry = local_entries.get(key, generation)
+        if entry is None:
+            stored = cache.get(key)
+            if stored is not None and stored[0] == generation:
+                entry = stored[1]
+                local_entries.put(key, generation, entry)
+        if entry is not None:
+            return _build_response(request, entry, "HIT")
 
         response = self.get_response(request)
         if not _response_is_cacheable(request, response):
@@ -121,4 +168,5 @@ class PageCacheMiddleware:
         ]
         entry = (response.status_code, headers, body, gzip.compress(body, compresslevel=6))
         cache.set(key, (generation, entry), timeout=settings.PAGE_CACHE_TIMEOUT)
+        local_entries.put(key, generation, entry)
         return _build_response(request, entry, "MISS")

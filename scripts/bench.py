@@ -29,12 +29,14 @@ PAGES = {
     "home page": "/",
     "division page": "/divisions/field-operations/",
     "division index": "/divisions/",
-    "video gallery": "/video-multimedia/",
+    "video gallery": "/videos/",
     "video page": None,  # discovered from the gallery
 }
 RUN_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# gunicorn's own advice: 2 × cores + 1 sync workers, so one waiting on the cache or the
+# database never leaves a core idle.
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 
 
 def free_port():

@@ -206,3 +206,16 @@ def test_publishing_on_one_node_shows_on_the_other(committed_site, collected_sta
         on_b = _fetch(node_b + "/")
         assert on_b.headers["X-Cache"] == "MISS"
         assert "<h1>Boston Emergency Medical Services</h1>" in on_b.text
+
+
+def test_an_emptied_shared_cache_never_revives_old_local_copies(client, seeded_site):
+    from django.core.cache import cache
+
+    client.get("/divisions/")
+    assert client.get("/divisions/")["X-Cache"] == "HIT"
+    cache.clear()  # e.g. Redis restarted: the generation starts afresh
+    division = DivisionPage.objects.get(slug="fleet-services")
+    DivisionPage.objects.filter(pk=division.pk).update(title="Changed behind the cache's back")
+    response = client.get("/divisions/")
+    assert response["X-Cache"] == "MISS"
+    assert "Changed behind the cache&#x27;s back" in response.content.decode()
