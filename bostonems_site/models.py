@@ -293,6 +293,15 @@ class SiteAlert(BaseSiteSetting):
         if errors:
             raise ValidationError(errors)
 
+    def next_change(self, now=None):
+        """When this alert next appears or disappears by itself (None: it won't). Cached pages
+        must not outlive that moment (see bostonems_site/page_cache.py)."""
+        now = now or timezone.now()
+        if not self.enabled:
+            return None
+        upcoming = [moment for moment in (self.starts_at, self.ends_at) if moment and moment > now]
+        return min(upcoming, default=None)
+
     def is_active(self, now=None):
         now = now or timezone.now()
         return (

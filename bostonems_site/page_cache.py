@@ -70,6 +70,21 @@ class LocalEntries:
 local_entries = LocalEntries()
 
 
+def expire_cached_page_at(request, moment):
+    """Content that changes by the clock (an alert's start or end) calls this while rendering:
+    the stored page is not served after `moment` (a datetime; None changes nothing)."""
+    if moment is None:
+        return
+    expires = moment.timestamp()
+    current = getattr(request, "page_cache_expires", None)
+    request.page_cache_expires = expires if current is None else min(current, expires)
+
+
+def _fresh(entry):
+    expires = entry[4]
+    return expires is None or time.time() < expires
+
+
 def bump_generation():
     """Make every stored page stale, in every process sharing the cache."""
     try:
@@ -118,7 +133,7 @@ def _response_is_cacheable(request, response):
 
 
 def _build_response(request, entry, state):
-    status, headers, body, gzipped = entry
+    status, headers, body, gzipped, _expires = entry
     use_gzip = _accepts_gzip(request)
     response = HttpResponse(
         b"" if request.method == "HEAD" else (gzipped if use_gzip else body), status=status
@@ -152,7 +167,7 @@ class PageCacheMiddleware:
             if stored is not None and stored[0] == generation:
                 entry = stored[1]
                 local_entries.put(key, generation, entry)
-        if entry is not None:
+        if entry is not None and _fresh(entry):
             return _build_response(request, entry, "HIT")
 
         response = self.get_response(request)
@@ -166,7 +181,11 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in UNCACHED_HEADERS
         ]
-        entry = (response.status_code, headers, body, gzip.compress(body, compresslevel=6))
-        cache.set(key, (generation, entry), timeout=settings.PAGE_CACHE_TIMEOUT)
+        expires = getattr(request, "page_cache_expires", None)
+        timeout = settings.PAGE_CACHE_TIMEOUT
+        if expires is not None:
+            timeout = max(1, min(timeout, int(expires - time.time()) + 1))
+        entry = (response.status_code, headers, body, gzip.compress(body, compresslevel=6), expires)
+        cache.set(key, (generation, entry), timeout=timeout)
         local_entries.put(key, generation, entry)
         return _build_response(request, entry, "MISS")

@@ -3,6 +3,8 @@ import re
 from django import template
 from wagtail.models import Site
 
+from bostonems_site.page_cache import expire_cached_page_at
+
 register = template.Library()
 
 
@@ -100,6 +102,7 @@ def site_alert(context):
     if request is None:
         return {}
     alert = SiteAlert.for_request(request)
+    expire_cached_page_at(request, alert.next_change())
     return {"alert": alert if alert.is_active() else None, "request": request}
 
 

@@ -219,3 +219,27 @@ def test_an_emptied_shared_cache_never_revives_old_local_copies(client, seeded_s
     response = client.get("/divisions/")
     assert response["X-Cache"] == "MISS"
     assert "Changed behind the cache&#x27;s back" in response.content.decode()
+
+
+def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site):
+    import datetime
+    import time as clock
+
+    from django.utils import timezone
+
+    from bostonems_site.models import SiteAlert
+
+    alert = SiteAlert.for_site(seeded_site.get_site())
+    alert.enabled = True
+    alert.title, alert.message = "Snow emergency", "Park off main arteries."
+    alert.starts_at = timezone.now() + datetime.timedelta(seconds=1)
+    alert.ends_at = timezone.now() + datetime.timedelta(seconds=2)
+    alert.save()
+
+    assert "Snow emergency" not in client.get("/").content.decode()
+    assert client.get("/")["X-Cache"] == "HIT"
+    clock.sleep(1.1)  # the start passes without anyone saving anything
+    started = client.get("/")
+    assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
+    clock.sleep(1.0)  # and the end
+    assert "Snow emergency" not in client.get("/").content.decode()
