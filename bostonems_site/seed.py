@@ -75,7 +75,7 @@ def ensure_child(parent, page_class, slug, **fields):
 
 def ensure_home():
     root = ensure_root()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         # Remove Wagtail's "Welcome" placeholder so our home page can take the "home" slug.
         root.get_children().filter(slug="home", content_type__model="page", numchild=0).delete()

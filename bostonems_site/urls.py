@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from bostonems_site import views as site_views
+from bostonems_site.sitemaps import MultilingualSitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,7 +18,7 @@ urlpatterns = [
 # Site essentials (issue 6): search, crawler files, health check.
 urlpatterns += [
     path("search/", site_views.search, name="search"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
     path("favicon.ico", site_views.favicon, name="favicon"),
