@@ -19,8 +19,10 @@ def page_translations(page, request):
         items = []
         for translation in pages:
             code = translation.locale.language_code
-            url = translation.get_full_url(request)
-            if code in names and url:
+            url_parts = translation.get_url_parts(request)
+            if code in names and url_parts:
+                site_id, root_url, path = url_parts
+                url = root_url + path
                 info = LANG_INFO.get(code, {})
                 items.append(
                     {
@@ -28,6 +30,7 @@ def page_translations(page, request):
                         "name": names[code],
                         "bidi": info.get("bidi", False),
                         "url": url,
+                        "path": path,
                         "current": translation.pk == page.pk,
                     }
                 )
