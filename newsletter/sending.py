@@ -113,7 +113,7 @@ def deliver(mailing_id, base_url=""):
 def _deliver_one(delivery_pk, page, base_url):
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscriber", "mailing__interest")
             .filter(pk=delivery_pk, status=Delivery.Status.QUEUED)
             .first()
