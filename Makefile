@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format serve bench clean
+.PHONY: run test lint format serve bench clean messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,12 @@ clean:
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
 	scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+
+## messages: collect interface text from templates and code into locale/<lang>/LC_MESSAGES/django.po
+MESSAGE_LANGUAGES := es ht zh_Hans vi kea pt ru ar fr so
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' $(addprefix -l ,$(MESSAGE_LANGUAGES))
+
+## compilemessages: compile the .po catalogues into the .mo files Django reads (committed)
+compilemessages: $(VENV)/.installed
+	$(MANAGE) compilemessages --ignore '.venv/*'

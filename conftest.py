@@ -79,12 +79,15 @@ def browser():
         chromium.close()
 
 
-def _load_seed_content():
+def _load_seed_content(translations=False):
+    """The seed content; the sample translations (issue 9) only when a test asks for them,
+    so that other tests can look pages up by slug."""
     from io import StringIO
 
     from django.core.management import call_command
 
-    call_command("load_seed_content", stdout=StringIO())
+    options = {} if translations else {"without_translations": True}
+    call_command("load_seed_content", stdout=StringIO(), **options)
 
 
 @pytest.fixture
@@ -93,7 +96,16 @@ def seeded_site(db):
     from bostonems_site.models import HomePage
 
     _load_seed_content()
-    return HomePage.objects.get()
+    return HomePage.objects.get(locale__language_code="en")
+
+
+@pytest.fixture
+def translated_site(db):
+    """The full seed content including the sample Spanish translations (issue 9)."""
+    from bostonems_site.models import HomePage
+
+    _load_seed_content(translations=True)
+    return HomePage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture
@@ -109,7 +121,7 @@ def committed_site(transactional_db):
     from bostonems_site.models import HomePage
 
     _load_seed_content()
-    return HomePage.objects.get()
+    return HomePage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture(params=["desktop", "mobile"])

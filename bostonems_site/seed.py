@@ -37,10 +37,20 @@ HOME_RELATED_LINKS = [
 ]
 
 
+def ensure_locales():
+    """One Wagtail locale per language in settings.WAGTAIL_CONTENT_LANGUAGES (issue 9)."""
+    existing = set(Locale.objects.values_list("language_code", flat=True))
+    Locale.objects.bulk_create(
+        Locale(language_code=code)
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES
+        if code not in existing
+    )
+
+
 def ensure_root():
     """Wagtail's migrations create the root page, root collection and default locale; tests
     that flush the database remove them, so recreate them when missing."""
-    Locale.objects.get_or_create(language_code="en")
+    ensure_locales()
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node()
@@ -65,7 +75,7 @@ def ensure_child(parent, page_class, slug, **fields):
 
 def ensure_home():
     root = ensure_root()
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
     if home is None:
         # Remove Wagtail's "Welcome" placeholder so our home page can take the "home" slug.
         root.get_children().filter(slug="home", content_type__model="page", numchild=0).delete()

@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsletter.models import Delivery, Interest, Mailing, NewsletterSignupPage, Subscriber
 from newsletter.services import absolute_url
@@ -59,8 +59,15 @@ def one_click_unsubscribe_url(subscriber, base_url):
 
 
 def build_update(delivery, page, base_url):
+    """The update email, worded in the subscriber's language when the sign-up page is
+    translated into it (issue 9)."""
+    with translation.override(delivery.subscriber.language_code):
+        return _build_update(delivery, page, base_url)
+
+
+def _build_update(delivery, page, base_url):
     subscriber = delivery.subscriber
-    texts = NewsletterSignupPage.for_request()
+    texts = NewsletterSignupPage.for_language(subscriber.language_code)
     unsubscribe_url = one_click_unsubscribe_url(subscriber, base_url)
     context = {
         "subject": delivery.mailing.subject,

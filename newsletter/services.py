@@ -28,7 +28,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsletter.models import NewsletterSignupPage, Subscriber
 from newsletter.tokens import make_confirm_token, make_preferences_token
@@ -149,8 +149,14 @@ def absolute_url(base_url, path):
 
 
 def build_message(subscriber, kind, base_url=""):
-    """The confirmation or manage-preferences email, plain text with an HTML alternative."""
-    texts = NewsletterSignupPage.for_request()
+    """The confirmation or manage-preferences email, plain text with an HTML alternative, in
+    the subscriber's language when the sign-up page is translated into it (issue 9)."""
+    with translation.override(subscriber.language_code):
+        return _build_message(subscriber, kind, base_url)
+
+
+def _build_message(subscriber, kind, base_url):
+    texts = NewsletterSignupPage.for_language(subscriber.language_code)
     interests = list(subscriber.interests.all())
     preferences_token = make_preferences_token(subscriber)
     context = {

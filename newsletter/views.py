@@ -32,7 +32,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -78,6 +78,12 @@ def render_signup_page(request, page, form, status):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
+def signup_language(source):
+    """The language of the page the form was sent from (its path: /es/... is Spanish); the
+    endpoint itself has no language prefix (issue 9)."""
+    return (get_language_from_path(source or "") or get_language() or settings.LANGUAGE_CODE)[:15]
+
+
 @csrf_exempt  # protected by same_origin() + double opt-in: see the module docstring
 def signup(request):
     """POST-only endpoint of the sign-up form; redirects to "check your email" on success
@@ -106,7 +112,7 @@ def signup(request):
             interests=form.chosen_interests,
             source=form.cleaned_data["source"][:255],
             consent_text=texts.consent_text,
-            language_code=(get_language() or settings.LANGUAGE_CODE)[:15],
+            language_code=signup_language(form.cleaned_data["source"]),
             base_url=request.build_absolute_uri("/"),
         )
     )

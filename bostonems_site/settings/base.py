@@ -4,6 +4,7 @@ environment (django-environ); dev.py, test.py and production.py only set what di
 from datetime import timedelta
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from csp import constants as csp_constants
 
@@ -266,3 +267,42 @@ AXES_RESET_ON_SUCCESS = True
 
 # /.well-known/security.txt stays valid this many days after each request (RFC 9116).
 SECURITY_TXT_EXPIRES_DAYS = 180
+
+# --- Multilingual site (issue 9): wagtail-localize, per-language URLs (/es/..., English unprefixed)
+# English is the source locale. Add or remove a language here (and run `load_seed_content`
+# or create the locale under Settings > Locales) to offer it to editors.
+WAGTAIL_I18N_ENABLED = True
+LANGUAGE_CODE = "en"
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("ht", "Kreyòl ayisyen"),
+    ("zh-hans", "简体中文"),
+    ("vi", "Tiếng Việt"),
+    ("kea", "Kabuverdianu"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+    ("fr", "Français"),
+    ("so", "Soomaali"),
+]
+# Django has no locale data for some of these: teach it their names and text direction.
+EXTRA_LANG_INFO = {
+    "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
+    "kea": {
+        "bidi": False,
+        "code": "kea",
+        "name": "Cabo Verdean Creole",
+        "name_local": "Kabuverdianu",
+    },
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+}
+django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
+LOCALE_PATHS = [BASE_DIR / "locale"]
+INSTALLED_APPS += ["wagtail_localize", "wagtail_localize.locales"]
+# The language comes from the URL prefix only (never Accept-Language or a cookie), so one URL
+# always renders one language and the full-page cache keeps languages apart.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "bostonems_site.i18n.PathLocaleMiddleware",
+)

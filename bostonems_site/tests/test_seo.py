@@ -172,7 +172,7 @@ def test_inner_pages_carry_a_breadcrumb_list(client, seeded_site):
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(client, seeded_site):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     site_settings = SiteSettings.for_site(home.get_site())
     site_settings.department_name = "EMS </script><script>alert(1)</script>"
     site_settings.save()

@@ -8,7 +8,14 @@ from bostonems_site.seed import ensure_home
 
 # Each content app contributes a seed module with load(home, stdout); order matters where
 # one app's content links to another's.
-SEED_MODULES = ["divisions.seed", "media_library.seed", "news.seed", "newsletter.seed"]
+SEED_MODULES = [
+    "divisions.seed",
+    "media_library.seed",
+    "news.seed",
+    "newsletter.seed",
+]
+# Last: sample translations of pages the modules above created (issue 9).
+TRANSLATION_SEED_MODULES = ["bostonems_site.seed_translations"]
 
 
 class Command(BaseCommand):
@@ -17,10 +24,20 @@ class Command(BaseCommand):
         "Safe to run again: existing pages are left as editors changed them."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-translations",
+            action="store_true",
+            help="Skip the sample translations (the English site only).",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             home = ensure_home()
             ensure_roles()
-            for module in SEED_MODULES:
+            modules = SEED_MODULES
+            if not options["without_translations"]:
+                modules = [*SEED_MODULES, *TRANSLATION_SEED_MODULES]
+            for module in modules:
                 import_module(module).load(home, self.stdout)
         self.stdout.write(self.style.SUCCESS("Seed content is in place."))

@@ -1,0 +1,23 @@
+"""Language selection for the multilingual site (issue 9).
+
+The URL decides the language: `/es/...` is Spanish, an unprefixed path is English. Unlike
+Django's LocaleMiddleware we never guess from Accept-Language or a cookie, so a URL always
+renders the same language: the full-page cache (keyed on the URL) can never serve one
+language's page to a visitor of another, and no response needs `Vary: Accept-Language`.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+
+class PathLocaleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -1,0 +1,128 @@
+"""Multilingual site (issue 9): pages per language, switcher, lang/dir, hreflang, sitemap,
+cache separation, interface text, and an editor starting a translation in the admin."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Locale
+
+from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries
+from divisions.models import DivisionPage
+
+pytestmark = pytest.mark.django_db
+
+TRANSLATED_PAGE_BUDGET = QUERY_BUDGET + 2
+
+
+def html_tag(response):
+    return re.search(r"<html[^>]*>", response.content.decode()).group(0)
+
+
+def switcher_links(response):
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', response.content.decode(), re.S)
+    return re.findall(r"<a [^>]*>", nav.group(0)) if nav else []
+
+
+def arabic_division(slug="training"):
+    english = DivisionPage.objects.get(slug=slug, locale__language_code="en")
+    arabic = english.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
+    for ancestor in arabic.get_ancestors().filter(depth__gt=1).specific():
+        if not ancestor.live:
+            ancestor.save_revision().publish()
+    arabic.title = "قسم التدريب"
+    arabic.save_revision().publish()
+    return arabic
+
+
+def test_spanish_page_renders_in_spanish_with_alternates(client, translated_site):
+    response = client.get("/es/divisions/training/")
+    assert response.status_code == 200
+    assert html_tag(response) == '<html lang="es" dir="ltr">'
+    assert response["Content-Language"] == "es"
+    html = response.content.decode()
+    assert "División de Capacitación" in html
+    # Interface text from the Spanish catalogue.
+    assert "Saltar al contenido principal" in html and "Buscar en este sitio" in html
+    for code, path in (("en", "/divisions/training/"), ("es", "/es/divisions/training/")):
+        assert re.search(rf'<link rel="alternate" hreflang="{code}" href="[^"]*{path}">', html)
+    assert re.search(r'<link rel="alternate" hreflang="x-default" href="[^"]*/divisions/', html)
+
+
+def test_switcher_lists_only_existing_translations(client, translated_site):
+    links = switcher_links(client.get("/divisions/training/"))
+    assert len(links) == 2
+    assert 'lang="en" hreflang="en"' in links[0] and 'aria-current="page"' in links[0]
+    assert 'lang="es" hreflang="es"' in links[1] and "/es/divisions/training/" in links[1]
+    # Every offered link works: no 404 from the switcher.
+    for link in links:
+        assert (
+            client.get(re.search(r'href="http://[^/]+([^"]*)"', link).group(1)).status_code == 200
+        )
+    # A page with no translation offers no switcher at all.
+    assert switcher_links(client.get("/news/")) == []
+
+
+def test_arabic_page_is_right_to_left(client, translated_site):
+    arabic_division()
+    response = client.get("/ar/divisions/training/")
+    assert response.status_code == 200
+    assert html_tag(response) == '<html lang="ar" dir="rtl">'
+    codes = [re.search(r'hreflang="([^"]+)"', link).group(1) for link in switcher_links(response)]
+    assert codes == ["en", "es", "ar"]
+
+
+def test_untranslated_language_prefix_sends_visitors_to_the_existing_page(client, translated_site):
+    response = client.get("/ht/divisions/training/")
+    assert response.status_code == 302 and response["Location"] == "/divisions/training/"
+    assert client.get("/es/news/").status_code == 404
+
+
+def test_sitemap_lists_every_language_with_alternates(client, translated_site):
+    xml = client.get("/sitemap.xml").content.decode()
+    entry = re.search(r"<url><loc>[^<]*/es/divisions/training/</loc>.*?</url>", xml).group(0)
+    assert re.search(r'hreflang="en" href="[^"]*/divisions/training/"', entry)
+    assert re.search(r'hreflang="es" href="[^"]*/es/divisions/training/"', entry)
+
+
+def test_page_cache_keeps_languages_apart(client, translated_site):
+    for _ in range(2):
+        spanish = client.get("/es/")
+        english = client.get("/")
+    assert spanish["X-Cache"] == "HIT" and english["X-Cache"] == "HIT"
+    assert html_tag(spanish).startswith('<html lang="es"')
+    assert html_tag(english).startswith('<html lang="en"')
+    # A Spanish browser asking for an English address still gets the English page.
+    hit = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert hit["X-Cache"] == "HIT" and html_tag(hit).startswith('<html lang="en"')
+
+
+def test_translated_pages_stay_within_the_query_budget(client, translated_site):
+    arabic_division()
+    urls = (
+        "/",
+        "/divisions/training/",
+        "/es/",
+        "/es/divisions/",
+        "/es/divisions/training/",
+        "/ar/divisions/training/",
+    )
+    for url in urls:  # First views create image renditions and the alert row once.
+        count_queries(client, url)
+    counts = {url: count_queries(client, url) for url in urls}
+    english = {url: n for url, n in counts.items() if not url.startswith(("/es/", "/ar/"))}
+    assert max(english.values()) <= QUERY_BUDGET, counts
+    # Routing through a translated home page costs Wagtail two more lookups (the locale of the
+    # URL prefix and the home page's translation); the budget is otherwise the same.
+    assert max(counts.values()) <= TRANSLATED_PAGE_BUDGET, counts
+
+
+def test_editor_starts_a_haitian_creole_translation_in_the_admin(admin_client, translated_site):
+    division = DivisionPage.objects.get(slug="fleet-services", locale__language_code="en")
+    haitian = Locale.objects.get(language_code="ht")
+    url = reverse("wagtail_localize:submit_page_translation", args=[division.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"locales": [haitian.pk]})
+    assert response.status_code == 302
+    translation = division.get_translation(haitian)
+    assert translation.title == division.title and not translation.live

@@ -1,0 +1,20 @@
+from django.shortcuts import redirect
+from django.utils import translation
+from wagtail import hooks
+
+from bostonems_site.templatetags.i18n_tags import page_translations
+
+
+@hooks.register("before_serve_page")
+def serve_pages_under_their_own_language(page, request, serve_args, serve_kwargs):
+    """A page not translated into the language of the URL prefix (/kea/divisions/ while
+    only English exists) is served at its own address rather than in a wrong `lang` (issue 9).
+    Uses the page's translations list, which the language switcher then reuses (no extra SQL)."""
+    current = next((item for item in page_translations(page, request) if item["current"]), None)
+    if (
+        current
+        and current["code"] != translation.get_language()
+        and current["path"] != request.path
+    ):
+        return redirect(current["path"])
+    return None
