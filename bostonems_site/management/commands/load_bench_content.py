@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Locale
 
 from bostonems_site.seed import ensure_child
 from divisions.models import DivisionIndexPage, DivisionPage
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, factor, **options):
-        index = DivisionIndexPage.objects.get()
+        index = DivisionIndexPage.objects.get(locale=Locale.get_default())
         seed_divisions = list(DivisionPage.objects.child_of(index).order_by("path")[:8])
         for copy in range(1, factor):
             for division in seed_divisions:
