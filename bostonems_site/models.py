@@ -199,6 +199,9 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("security_contact"),
     ]
 
+    # The header shows the logo on every page: fetch it with the settings, in one query.
+    select_related = ["logo"]
+
     class Meta:
         verbose_name = "Site settings"
 

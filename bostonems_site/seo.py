@@ -13,6 +13,21 @@ SHARE_IMAGE_SPEC = "fill-1200x630"
 DEFAULT_SHARE_IMAGE = ("img/share-default.png", 1200, 630)
 # Same escapes as Django's json_script: the JSON can never close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Open Graph wants language_TERRITORY; the territory is the one link-preview services know best
+# for Boston's readers of each language.
+OG_LOCALES = {
+    "en": "en_US",
+    "es": "es_LA",
+    "ht": "ht_HT",
+    "zh-hans": "zh_CN",
+    "vi": "vi_VN",
+    "kea": "kea_CV",
+    "pt": "pt_BR",
+    "ru": "ru_RU",
+    "ar": "ar_AR",
+    "fr": "fr_FR",
+    "so": "so_SO",
+}
 CITY_LINE = re.compile(r"^(?P<city>[^,]+),\s*(?P<region>[A-Za-z]{2})\s+(?P<zip>\d{5}(-\d{4})?)$")
 
 
@@ -25,6 +40,11 @@ def site_root_url(request):
     if site is not None:
         return site.root_url
     return request.build_absolute_uri("/").rstrip("/") if request else ""
+
+
+def og_locale(language_code):
+    language, _, territory = language_code.partition("-")
+    return OG_LOCALES.get(language_code) or f"{language}_{territory.upper() or language.upper()}"
 
 
 def absolute(root_url, url):

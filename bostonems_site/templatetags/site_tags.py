@@ -1,9 +1,11 @@
 import re
 
 from django import template
+from django.utils.translation import get_language
 from wagtail.models import Site
 
 from bostonems_site.page_cache import expire_cached_page_at
+from bostonems_site.templatetags.i18n_tags import page_translations
 
 register = template.Library()
 
@@ -18,15 +20,15 @@ def tel_href(number):
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """The home page's children that editors ticked 'Show in menus', in page-tree order."""
+    """The children of the current language's home page that editors ticked 'Show in menus', in
+    page-tree order: a Spanish page lists the Spanish pages."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    home = menu_home(context.get("page"), request)
+    if home is None:
         return {"menu_items": []}
-    current = context.get("page")
-    current_path = getattr(current, "path", "")
+    current_path = getattr(context.get("page"), "path", "")
     items = []
-    for page in site.root_page.get_children().live().in_menu():
+    for page in home.get_children().live().in_menu():
         if current_path == page.path:
             state = "page"
         elif current_path.startswith(page.path):
@@ -35,6 +37,18 @@ def main_menu(context):
             state = ""
         items.append({"page": page, "current": state})
     return {"menu_items": items, "request": request}
+
+
+def menu_home(page, request):
+    """The home page of the page's own language tree. Pages know it from their breadcrumb trail
+    (fetched anyway); views without a page (search, errors) use the site's home page in the
+    active language."""
+    if getattr(page, "depth", 0) == 2:
+        return page
+    if getattr(page, "depth", 0) > 2:
+        return trail_ancestors(page)[0]
+    site = Site.find_for_request(request) if request else None
+    return site.root_page.localized if site else None
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -79,6 +93,12 @@ def seo_meta(context):
     if page is None:
         return data
     data["canonical_url"] = seo.absolute(root_url, page.get_url(request) or "")
+    data["og_locale"] = seo.og_locale(get_language())
+    data["og_locale_alternates"] = [
+        seo.og_locale(translation["code"])
+        for translation in page_translations(page, request)
+        if not translation["current"]
+    ]
     if page.depth <= 2:
         if site_settings.logo_id:
             logo_url = seo.absolute(root_url, site_settings.logo.get_rendition("max-512x512").url)

@@ -126,3 +126,28 @@ def test_editor_starts_a_haitian_creole_translation_in_the_admin(admin_client, t
     assert response.status_code == 302
     translation = division.get_translation(haitian)
     assert translation.title == division.title and not translation.live
+
+
+def main_menu_links(response):
+    nav = re.search(r'<nav class="main-menu".*?</nav>', response.content.decode(), re.S).group(0)
+    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+
+
+def test_main_menu_lists_the_pages_of_the_visitors_language(client, translated_site):
+    spanish = main_menu_links(client.get("/es/divisions/training/"))
+    assert ("/es/divisions/", "Divisiones") in spanish
+    assert all(href.startswith("/es/") for href, _ in spanish), spanish
+    english = main_menu_links(client.get("/divisions/training/"))
+    assert ("/divisions/", "Divisions") in english
+    assert not any(href.startswith("/es/") for href, _ in english)
+    # Views without a page (search) follow the language of their address too.
+    assert ("/es/divisions/", "Divisiones") in main_menu_links(client.get("/es/search/?q=x"))
+
+
+def test_link_previews_name_the_page_language_and_its_translations(client, translated_site):
+    html = client.get("/es/divisions/training/").content.decode()
+    assert '<meta property="og:locale" content="es_LA">' in html
+    assert '<meta property="og:locale:alternate" content="en_US">' in html
+    html = client.get("/news/").content.decode()
+    assert '<meta property="og:locale" content="en_US">' in html
+    assert "og:locale:alternate" not in html
