@@ -7,7 +7,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
@@ -46,8 +46,12 @@ class BasePage(SeoMixin, Page):
         abstract = True
 
 
-class RelatedLink(Orderable):
-    """A titled link to a page on this site or to another website, ordered by editors."""
+class RelatedLink(TranslatableMixin, Orderable):
+    """A titled link to a page on this site or to another website, ordered by editors.
+
+    Translatable: a page's translation carries its own copy of each link (same translation_key),
+    so wagtail-localize offers the link text for translation and points a chosen page at its
+    translation."""
 
     title = models.CharField(max_length=120, help_text="Link text visitors will see.")
     link_page = models.ForeignKey(
@@ -66,7 +70,7 @@ class RelatedLink(Orderable):
         FieldPanel("link_url"),
     ]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         abstract = True
 
     def clean(self):

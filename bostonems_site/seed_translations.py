@@ -23,6 +23,7 @@ HOME = {
     "Ciudad de Boston, las 24 horas del día, los 365 días del año.",
 }
 INDEX = {"title": "Divisiones"}
+LINK_TITLES = {"All divisions": "Todas las divisiones"}
 # slug: (title, summary)
 DIVISIONS = {
     "field-operations": (
@@ -78,6 +79,12 @@ def translate(page, locale, fields):
     translated = page.copy_for_translation(locale)
     for name, value in fields.items():
         setattr(translated, name, value)
+    # The copied links keep their translation keys; point them at the translated pages.
+    for link in translated.related_links.all() if hasattr(translated, "related_links") else ():
+        link.title = LINK_TITLES.get(link.title, link.title)
+        if link.link_page_id:
+            link.link_page = link.link_page.get_translation_or_none(locale) or link.link_page
+        link.save()
     translated.save_revision().publish()
     translated.refresh_from_db()
     return translated, True

@@ -2,6 +2,7 @@
 cache separation, interface text, and an editor starting a translation in the admin."""
 
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -151,3 +152,35 @@ def test_link_previews_name_the_page_language_and_its_translations(client, trans
     html = client.get("/news/").content.decode()
     assert '<meta property="og:locale" content="en_US">' in html
     assert "og:locale:alternate" not in html
+
+
+def test_related_links_are_translated_with_their_page(client, translated_site):
+    from wagtail_localize.models import StringSegment, TranslationSource
+
+    english = DivisionPage.objects.get(slug="training", locale__language_code="en")
+    spanish = DivisionPage.objects.get(slug="training", locale__language_code="es")
+    english_link, spanish_link = english.related_links.get(), spanish.related_links.get()
+    assert spanish_link.translation_key == english_link.translation_key
+    assert spanish_link.locale.language_code == "es"
+    html = client.get("/es/divisions/training/").content.decode()
+    assert '<a href="/es/divisions/">Todas las divisiones</a>' in html
+    # wagtail-localize offers each link's text to translators, segment by segment.
+    source, _ = TranslationSource.get_or_create_from_instance(english)
+    texts = StringSegment.objects.filter(source=source).values_list("string__data", flat=True)
+    assert "All divisions" in texts
+
+
+def test_links_of_existing_translations_are_paired_with_the_originals(translated_site):
+    from django.apps import apps
+
+    from bostonems_site.migration_operations import translate_page_children
+
+    english = DivisionPage.objects.get(slug="training", locale__language_code="en")
+    spanish = DivisionPage.objects.get(slug="training", locale__language_code="es")
+    # As before the migration: unrelated keys (and a wrong locale) on the translation's links.
+    spanish.related_links.update(translation_key=uuid.uuid4(), locale=english.locale)
+    translate_page_children("divisions.DivisionPageRelatedLink").code(apps, None)
+    english_link, spanish_link = english.related_links.get(), spanish.related_links.get()
+    assert spanish_link.translation_key == english_link.translation_key
+    assert (spanish_link.locale, english_link.locale) == (spanish.locale, english.locale)
+    assert spanish_link.title == "Todas las divisiones"
