@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -46,14 +48,9 @@ class BasePage(SeoMixin, Page):
         abstract = True
 
 
-class RelatedLink(TranslatableMixin, Orderable):
-    """A titled link to a page on this site or to another website, ordered by editors.
+class PageOrAddressLink(models.Model):
+    """A link to a page on this site or to another website: one of the two, never both."""
 
-    Translatable: a page's translation carries its own copy of each link (same translation_key),
-    so wagtail-localize offers the link text for translation and points a chosen page at its
-    translation."""
-
-    title = models.CharField(max_length=120, help_text="Link text visitors will see.")
     link_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
@@ -64,6 +61,36 @@ class RelatedLink(TranslatableMixin, Orderable):
     )
     link_url = models.URLField("External address", blank=True, help_text="…or another website.")
 
+    # False where the link itself is optional (a site alert may have none).
+    link_required = True
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        neither = not self.link_page_id and not self.link_url
+        if (self.link_page_id and self.link_url) or (neither and self.link_required):
+            message = "Choose a page on this site or enter an external address (one of the two)."
+            raise ValidationError({"link_page": message, "link_url": message})
+
+    @property
+    def url(self):
+        """Empty when the chosen page was deleted or unpublished, so templates leave it out."""
+        if self.link_page_id:
+            return self.link_page.url if self.link_page and self.link_page.live else ""
+        return self.link_url
+
+
+class RelatedLink(TranslatableMixin, PageOrAddressLink, Orderable):
+    """A titled link to a page on this site or to another website, ordered by editors.
+
+    Translatable: a page's translation carries its own copy of each link (same translation_key),
+    so wagtail-localize offers the link text for translation and points a chosen page at its
+    translation."""
+
+    title = models.CharField(max_length=120, help_text="Link text visitors will see.")
+
     panels = [
         FieldPanel("title"),
         PageChooserPanel("link_page"),
@@ -73,18 +100,8 @@ class RelatedLink(TranslatableMixin, Orderable):
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         abstract = True
 
-    def clean(self):
-        super().clean()
-        if bool(self.link_page_id) == bool(self.link_url):
-            message = "Choose a page on this site or enter an external address (one of the two)."
-            raise ValidationError({"link_page": message, "link_url": message})
-
-    @property
-    def url(self):
-        """Empty when the chosen page was deleted, so templates can leave the link out."""
-        if self.link_page_id:
-            return self.link_page.url if self.link_page.live else ""
-        return self.link_url
+    def __str__(self):
+        return self.title
 
 
 class HomePage(BasePage):
@@ -123,7 +140,8 @@ class HomePageRelatedLink(RelatedLink):
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """Department details shown in the header and footer of every page."""
+    """Department details shown in the header and footer of every page, the same in every
+    language. Wording that is translated lives in SiteText."""
 
     department_name = models.CharField(
         max_length=120,
@@ -144,11 +162,6 @@ class SiteSettings(BaseSiteSetting):
         default="617-343-2367",
         help_text="Non-emergency business line, shown in the footer.",
     )
-    emergency_text = models.CharField(
-        max_length=120,
-        default="In an emergency, call 9-1-1",
-        help_text="Shown prominently in every page footer; links to 911.",
-    )
     address = models.TextField(
         default="785 Albany Street\nBoston, MA 02118",
         help_text="Street on the first line; 'City, ST 12345' on the last line.",
@@ -158,23 +171,6 @@ class SiteSettings(BaseSiteSetting):
         [("link", SocialLinkBlock())],
         blank=True,
         help_text="The department's social media accounts, listed in the footer in this order.",
-    )
-    related_links = StreamField(
-        [("link", LinkBlock())],
-        blank=True,
-        help_text="Links shown in the footer of every page (e.g. City of Boston).",
-    )
-    not_found_heading = models.CharField(
-        "'Page not found' heading",
-        max_length=120,
-        default="Page not found",
-        help_text="Heading of the page visitors see when an address doesn't exist.",
-    )
-    not_found_message = models.TextField(
-        "'Page not found' message",
-        default="The page you asked for isn't here. It may have moved, or the address may be "
-        "mistyped. Try a search, or start again from the home page.",
-        help_text="Shown under the heading, above a search box and a link to the home page.",
     )
     security_contact = models.CharField(
         max_length=250,
@@ -188,18 +184,12 @@ class SiteSettings(BaseSiteSetting):
         MultiFieldPanel(
             [
                 FieldPanel("main_phone"),
-                FieldPanel("emergency_text"),
                 FieldPanel("address"),
                 FieldPanel("email"),
             ],
             heading="Contact details",
         ),
         FieldPanel("social_links"),
-        FieldPanel("related_links"),
-        MultiFieldPanel(
-            [FieldPanel("not_found_heading"), FieldPanel("not_found_message")],
-            heading="Page not found (404)",
-        ),
         FieldPanel("security_contact"),
     ]
 
@@ -218,13 +208,85 @@ class SiteSettings(BaseSiteSetting):
             )
 
 
-@register_setting(icon="warning")
-class SiteAlert(BaseSiteSetting):
+class SiteText(TranslatableMixin, models.Model):
+    """The wording every page shares (the footer and the 'page not found' page), one per
+    language: editors write it in English and translate it with wagtail-localize's Translate
+    button, like pages. A language without its own version shows the English one."""
+
+    emergency_text = models.CharField(
+        max_length=120,
+        default="In an emergency, call 9-1-1",
+        help_text="Shown prominently in every page footer; links to 911.",
+    )
+    related_links = StreamField(
+        [("link", LinkBlock())],
+        blank=True,
+        help_text="Links shown in the footer of every page (e.g. City of Boston).",
+    )
+    not_found_heading = models.CharField(
+        "'Page not found' heading",
+        max_length=120,
+        default="Page not found",
+        help_text="Heading of the page visitors see when an address doesn't exist.",
+    )
+    not_found_message = models.TextField(
+        "'Page not found' message",
+        default="The page you asked for isn't here. It may have moved, or the address may be "
+        "mistyped. Try a search, or start again from the home page.",
+        help_text="Shown under the heading, above a search box and a link to the home page.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("emergency_text"), FieldPanel("related_links")], heading="Footer"
+        ),
+        MultiFieldPanel(
+            [FieldPanel("not_found_heading"), FieldPanel("not_found_message")],
+            heading="Page not found (404)",
+        ),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = verbose_name_plural = "site-wide text"
+
+    def __str__(self):
+        return "Site-wide text"
+
+    def clean(self):
+        super().clean()
+        others = SiteText.objects.exclude(pk=self.pk)
+        if self.locale_id and others.filter(locale_id=self.locale_id).exists():
+            raise ValidationError(
+                "This language already has its site-wide text: edit that one instead."
+            )
+
+    @classmethod
+    def for_language(cls, language_code):
+        """The version in `language_code`, else the English one, else the defaults (a new
+        site before its seed content is loaded). One query."""
+        codes = {language_code, settings.LANGUAGE_CODE}
+        versions = {
+            text.locale.language_code: text
+            for text in cls.objects.filter(locale__language_code__in=codes).select_related("locale")
+        }
+        return versions.get(language_code) or versions.get(settings.LANGUAGE_CODE) or cls()
+
+
+class SiteAlert(TranslatableMixin, PageOrAddressLink):
     """A banner at the top of every page, e.g. for a storm or a service disruption. It shows only
-    between its start and end times, so it appears and disappears without anyone publishing."""
+    between its start and end times, so it appears and disappears without anyone publishing.
+
+    Editors write alerts in English and translate them with the Translate button. Whether and
+    how an alert shows (switched on, level, times) always comes from the English alert; a
+    translation only supplies its wording, and only while it is as recent as the English text:
+    a translation left behind by an edit is never shown (see `alerts_to_show`)."""
 
     INFO = "info"
     URGENT = "urgent"
+    # Changes to these make existing translations out of date.
+    WORDING_FIELDS = ("title", "message", "link_text", "link_page_id", "link_url")
+
+    link_required = False
 
     enabled = models.BooleanField(
         "Show the alert",
@@ -238,22 +300,11 @@ class SiteAlert(BaseSiteSetting):
         help_text="Urgent alerts are red; use them only when people's safety is concerned.",
     )
     title = models.CharField(
-        max_length=120,
-        blank=True,
-        help_text="A short heading, e.g. 'Snow emergency in effect'.",
+        max_length=120, help_text="A short heading, e.g. 'Snow emergency in effect'."
     )
     message = models.TextField(
-        max_length=600, blank=True, help_text="One or two sentences telling visitors what to do."
+        max_length=600, help_text="One or two sentences telling visitors what to do."
     )
-    link_page = models.ForeignKey(
-        "wagtailcore.Page",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Optional: a page with more information…",
-    )
-    link_url = models.URLField("External address", blank=True, help_text="…or another website.")
     link_text = models.CharField(
         max_length=80, blank=True, help_text="Text of the link, e.g. 'Read the full advisory'."
     )
@@ -267,6 +318,7 @@ class SiteAlert(BaseSiteSetting):
         help_text="The alert disappears by itself at this time. Leave blank to show it until "
         "you untick 'Show the alert'.",
     )
+    wording_changed_at = models.DateTimeField(null=True, editable=False)
 
     panels = [
         FieldPanel("enabled"),
@@ -280,19 +332,25 @@ class SiteAlert(BaseSiteSetting):
         MultiFieldPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
     ]
 
-    class Meta:
-        verbose_name = "Site alert"
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = "site alert"
+        ordering = ["-enabled", "starts_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        stored = SiteAlert.objects.filter(pk=self.pk).values(*self.WORDING_FIELDS).first()
+        if stored is None or any(stored[name] != getattr(self, name) for name in stored):
+            self.wording_changed_at = timezone.now()
+        super().save(*args, **kwargs)
 
     def clean(self):
-        super().clean()
         errors = {}
-        if self.enabled:
-            for field in ("title", "message"):
-                if not getattr(self, field).strip():
-                    errors[field] = "Needed while the alert is switched on."
-        if self.link_page_id and self.link_url:
-            message = "Choose a page on this site or enter an external address (one of the two)."
-            errors["link_page"] = errors["link_url"] = message
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if (self.link_page_id or self.link_url) and not self.link_text.strip():
             errors["link_text"] = "Write the text of the link."
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -313,14 +371,41 @@ class SiteAlert(BaseSiteSetting):
         now = now or timezone.now()
         return (
             self.enabled
-            and bool(self.title and self.message)
             and (self.starts_at is None or self.starts_at <= now)
             and (self.ends_at is None or now < self.ends_at)
         )
 
-    @property
-    def link_href(self):
-        if self.link_page_id:
-            page = self.link_page
-            return page.url if page and page.live else ""
-        return self.link_url
+
+def alerts_to_show(language_code, now=None):
+    """The alerts visitors of `language_code` see now, urgent first, each as a dict of the alert
+    whose wording to show, the level and the wording's language, and when that list next
+    changes by itself. One query: the English alerts that are switched on, and every alert in
+    the visitor's language (a handful of rows)."""
+    now = now or timezone.now()
+    source_language = settings.LANGUAGE_CODE
+    rows = SiteAlert.objects.filter(
+        Q(locale__language_code=source_language, enabled=True)
+        | Q(locale__language_code=language_code)
+    ).select_related("link_page", "locale")
+    sources, translations = [], {}
+    for alert in rows:
+        if alert.locale.language_code == source_language:
+            sources.append(alert)
+        else:
+            translations[alert.translation_key] = alert
+    next_change = min(filter(None, (alert.next_change(now) for alert in sources)), default=None)
+    active = sorted(
+        (alert for alert in sources if alert.is_active(now)),
+        key=lambda alert: alert.level != SiteAlert.URGENT,
+    )
+    shown = []
+    for source in active:
+        translation = translations.get(source.translation_key)
+        up_to_date = translation is not None and (translation.wording_changed_at or now) >= (
+            source.wording_changed_at or now
+        )
+        wording, language = (
+            (translation, language_code) if up_to_date else (source, source_language)
+        )
+        shown.append({"wording": wording, "level": source.level, "language": language})
+    return shown, next_change

@@ -4,12 +4,15 @@ Wagtail's own migrations create Editors and Moderators and a "Moderators approva
 this makes sure they exist with what each role needs (also after a database was flushed), adding
 missing permissions only, so what an administrator granted later is kept.
 
-- Editors: create and edit pages, images and documents; submit pages for moderation; no publish.
-- Moderators: all an editor can do, plus approve (publish), unpublish, lock and unlock.
+- Editors: create and edit pages, images and documents; submit pages for moderation; no publish;
+  start translations.
+- Moderators: all an editor can do, plus approve (publish), unpublish, lock and unlock, and
+  edit site alerts and the site-wide text (both go live when saved).
 - Newsletter managers (created by the newsletter app): subscribers and sending; no pages.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -31,6 +34,15 @@ MEDIA_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
+# Alerts and site-wide text go live when saved (no moderation), so only moderators edit them;
+# both roles may start translations (a translated page still goes through moderation).
+MODERATOR_PERMISSIONS = [
+    ("bostonems_site", "add_sitealert"),
+    ("bostonems_site", "change_sitealert"),
+    ("bostonems_site", "delete_sitealert"),
+    ("bostonems_site", "add_sitetext"),
+    ("bostonems_site", "change_sitetext"),
+]
 WORKFLOW_NAME = "Moderators approval"
 
 
@@ -38,9 +50,23 @@ def _permission(app_label, codename):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
+def _translator_permission():
+    """wagtail-localize creates it in a migration, so it is gone after a database flush."""
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    return permission
+
+
 def _ensure_group(name, page_permissions, root_page, root_collection):
     group, _ = Group.objects.get_or_create(name=name)
     group.permissions.add(_permission("wagtailadmin", "access_admin"))
+    group.permissions.add(_translator_permission())
     for codename in page_permissions:
         GroupPagePermission.objects.get_or_create(
             group=group, page=root_page, permission=_permission("wagtailcore", codename)
@@ -59,6 +85,8 @@ def ensure_roles():
     root_collection = Collection.get_first_root_node()
     _ensure_group("Editors", EDITOR_PAGE_PERMISSIONS, root_page, root_collection)
     moderators = _ensure_group("Moderators", MODERATOR_PAGE_PERMISSIONS, root_page, root_collection)
+    for app_label, codename in MODERATOR_PERMISSIONS:
+        moderators.permissions.add(_permission(app_label, codename))
 
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     if not workflow.workflow_tasks.exists():

@@ -13,7 +13,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
-from bostonems_site.models import HomePage, SiteSettings
+from bostonems_site.models import HomePage, SiteSettings, SiteText
 
 SAMPLE_NOTE = "Sample content: replace this text in the admin before publishing for real."
 
@@ -106,20 +106,23 @@ def ensure_home():
         site.root_page = home
         site.site_name = "Boston EMS"
         site.save()
-    ensure_site_settings(site)
+    SiteSettings.objects.get_or_create(site=site)
+    ensure_site_text()
     return home
 
 
-def ensure_site_settings(site):
-    """Site-wide related links from the seed, only when the settings are new."""
-    site_settings, created = SiteSettings.objects.get_or_create(site=site)
-    if created:
-        site_settings.related_links = [
+def ensure_site_text():
+    """The English site-wide text with the seed's footer links, only when there is none."""
+    locale = Locale.get_default()
+    site_text = SiteText.objects.filter(locale=locale).first()
+    if site_text is None:
+        site_text = SiteText(locale=locale)
+        site_text.related_links = [
             ("link", {"title": title, "page": None, "url": url})
             for title, url in HOME_RELATED_LINKS
         ]
-        site_settings.save()
-    return site_settings
+        site_text.save()
+    return site_text
 
 
 def sample_image(title, alt_text, size=(1440, 600)):

@@ -5,6 +5,7 @@ in Spanish is left as editors changed it."""
 
 from wagtail.models import Locale
 
+from bostonems_site.seed import ensure_site_text
 from divisions.models import DivisionPage
 
 SAMPLE_TRANSLATION_NOTE = "Traducción de muestra: revísela antes de publicarla de verdad."
@@ -90,8 +91,37 @@ def translate(page, locale, fields):
     return translated, True
 
 
+SITE_TEXT = {
+    "emergency_text": "En una emergencia, llame al 9-1-1",
+    "not_found_heading": "Página no encontrada",
+    "not_found_message": "La página que busca no está aquí. Puede que se haya movido o que la "
+    "dirección tenga un error. Haga una búsqueda o vuelva a la página de inicio.",
+}
+FOOTER_LINK_TITLES = {
+    "City of Boston": "Ciudad de Boston",
+    "Boston Public Health Commission": "Comisión de Salud Pública de Boston",
+    "Mass.gov: Office of Emergency Medical Services": (
+        "Mass.gov: Oficina de Servicios Médicos de Emergencia"
+    ),
+}
+
+
+def translate_site_text(locale):
+    """The Spanish footer and 'page not found' wording, as a real translation (same key)."""
+    english = ensure_site_text()
+    if english.get_translation_or_none(locale) is not None:
+        return
+    spanish = english.copy_for_translation(locale)
+    for name, value in SITE_TEXT.items():
+        setattr(spanish, name, value)
+    for link in spanish.related_links:
+        link.value["title"] = FOOTER_LINK_TITLES.get(link.value["title"], link.value["title"])
+    spanish.save()
+
+
 def load(home, stdout):
     spanish, _ = Locale.objects.get_or_create(language_code="es")
+    translate_site_text(spanish)
     _, created = translate(home, spanish, HOME)
     if created:
         stdout.write("Created the Spanish home page (sample translation).")

@@ -1,8 +1,35 @@
 from django.shortcuts import redirect
 from django.utils import translation
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from bostonems_site.models import SiteAlert, SiteText
 from bostonems_site.templatetags.i18n_tags import page_translations
+
+
+class SiteAlertViewSet(SnippetViewSet):
+    """Alerts in their own menu item: they are urgent, editors must find them at once."""
+
+    model = SiteAlert
+    icon = "warning"
+    menu_label = "Site alerts"
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["title", "level", "enabled", "starts_at", "ends_at"]
+    list_filter = ["enabled", "level"]
+
+
+class SiteTextViewSet(SnippetViewSet):
+    model = SiteText
+    icon = "doc-full"
+    menu_label = "Site-wide text"
+    add_to_settings_menu = True
+    list_display = ["__str__", "emergency_text"]
+
+
+register_snippet(SiteAlertViewSet)
+register_snippet(SiteTextViewSet)
 
 
 @hooks.register("before_serve_page")

@@ -115,15 +115,17 @@ def seo_meta(context):
 
 @register.inclusion_tag("includes/site_alert.html", takes_context=True)
 def site_alert(context):
-    """The editors' site alert, only while it is switched on and between its start and end."""
-    from bostonems_site.models import SiteAlert
+    """The editors' site alerts in the page's language, only while switched on and between
+    their start and end times."""
+    from bostonems_site.models import alerts_to_show
 
     request = context.get("request")
     if request is None:
         return {}
-    alert = SiteAlert.for_request(request)
-    expire_cached_page_at(request, alert.next_change())
-    return {"alert": alert if alert.is_active() else None, "request": request}
+    language = get_language()
+    alerts, next_change = alerts_to_show(language)
+    expire_cached_page_at(request, next_change)
+    return {"alerts": alerts, "LANGUAGE_CODE": language}
 
 
 @register.filter

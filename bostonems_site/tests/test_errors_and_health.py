@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
 
-from bostonems_site.models import SiteSettings
+from bostonems_site.models import SiteText
 from bostonems_site.tests.admin_forms import admin_post_form, updated
 from bostonems_site.views import server_error
 from divisions.models import DivisionPage
@@ -24,9 +24,9 @@ def database_down():
 
 def test_missing_page_returns_the_designed_404_page(client, seeded_site, settings):
     assert settings.DEBUG is False
-    site_settings = SiteSettings.for_site(seeded_site.get_site())
-    site_settings.not_found_heading = "We can't find that page"
-    site_settings.save()
+    SiteText.objects.filter(locale__language_code="en").update(
+        not_found_heading="We can't find that page"
+    )
     response = client.get("/divisions/no-such-division/")
     assert response.status_code == 404
     soup = BeautifulSoup(response.content, "html.parser")

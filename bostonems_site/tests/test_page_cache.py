@@ -227,14 +227,13 @@ def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site)
 
     from django.utils import timezone
 
-    from bostonems_site.models import SiteAlert
+    from bostonems_site.tests.helpers import show_site_alert
 
-    alert = SiteAlert.for_site(seeded_site.get_site())
-    alert.enabled = True
-    alert.title, alert.message = "Snow emergency", "Park off main arteries."
-    alert.starts_at = timezone.now() + datetime.timedelta(seconds=1)
-    alert.ends_at = timezone.now() + datetime.timedelta(seconds=2)
-    alert.save()
+    show_site_alert(
+        message="Park off main arteries.",
+        starts_at=timezone.now() + datetime.timedelta(seconds=1),
+        ends_at=timezone.now() + datetime.timedelta(seconds=2),
+    )
 
     assert "Snow emergency" not in client.get("/").content.decode()
     assert client.get("/")["X-Cache"] == "HIT"

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from wagtail.models import Site
 
-from bostonems_site.tests.helpers import axe_violations, page_checks
+from bostonems_site.tests.helpers import axe_violations, page_checks, show_site_alert
 
 pytestmark = pytest.mark.browser
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -83,13 +83,13 @@ def sitemap_urls(live_url):
 
 def show_alert(level):
     """An active site alert with a link, so its colours and region are checked everywhere."""
-    from bostonems_site.models import SiteAlert
-
-    alert = SiteAlert.for_site(Site.objects.get(is_default_site=True))
-    alert.enabled, alert.level = True, level
-    alert.title, alert.message = "Snow emergency in effect", "Call 9-1-1 only for emergencies."
-    alert.link_url, alert.link_text = "https://www.boston.gov/", "Read the city advisory"
-    alert.save()
+    show_site_alert(
+        level=level,
+        title="Snow emergency in effect",
+        message="Call 9-1-1 only for emergencies.",
+        link_url="https://www.boston.gov/",
+        link_text="Read the city advisory",
+    )
 
 
 def show_logo_and_social_links():
@@ -224,7 +224,8 @@ def test_admin_editor_and_preview_load_with_no_csp_violation(live_site, editor_p
     admin_pages = [
         f"/admin/pages/{division.pk}/edit/",
         f"/admin/settings/bostonems_site/sitesettings/{site.pk}/",
-        f"/admin/settings/bostonems_site/sitealert/{site.pk}/",
+        "/admin/snippets/bostonems_site/sitealert/add/",
+        "/admin/snippets/bostonems_site/sitetext/",
         "/admin/redirects/add/",
     ]
     for path in admin_pages:

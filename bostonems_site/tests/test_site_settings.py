@@ -2,17 +2,26 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from bostonems_site.models import HomePage, SiteSettings
+from bostonems_site.models import HomePage, SiteSettings, SiteText
 from bostonems_site.seed import HOME_RELATED_LINKS, sample_image
 from bostonems_site.tests.admin_forms import admin_post_form, updated, with_streams
 from divisions.models import DivisionIndexPage
 
 pytestmark = pytest.mark.django_db
+EDITOR_FORM = "w-editor-form"  # snippet edit views hold more than one form
 PAGES = ["/", "/divisions/", "/divisions/field-operations/", "/search/", "/no-such-page/"]
 
 
 def settings_url(site):
     return reverse("wagtailsettings:edit", args=["bostonems_site", "sitesettings", site.pk])
+
+
+def site_text_url(site_text):
+    return reverse("wagtailsnippets_bostonems_site_sitetext:edit", args=[site_text.pk])
+
+
+def english_site_text():
+    return SiteText.objects.get(locale__language_code="en")
 
 
 def soup(client, url):
@@ -43,6 +52,12 @@ def test_an_editor_changes_settings_in_the_admin_and_every_page_follows(
     form = with_streams(
         form,
         social_links=[("link", {"name": "Facebook", "url": "https://www.facebook.com/example"})],
+    )
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    url = site_text_url(SiteText.objects.get(locale__language_code="en"))
+    form = with_streams(
+        admin_post_form(admin_client, url, form_id=EDITOR_FORM),
         related_links=[
             ("link", {"title": "City of Boston", "page": "", "url": "https://www.boston.gov/"})
         ],
@@ -70,11 +85,13 @@ def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_s
     site_settings.social_links = [
         ("link", {"name": "Facebook", "url": "https://www.facebook.com/example"}),
     ]
-    site_settings.related_links = [
+    site_settings.save()
+    site_text = english_site_text()
+    site_text.related_links = [
         ("link", {"title": "All our divisions", "page": divisions, "url": ""}),
         ("link", {"title": "City of Boston", "page": None, "url": "https://www.boston.gov/"}),
     ]
-    site_settings.save()
+    site_text.save()
     for page_url in PAGES:
         page = soup(client, page_url)
         logo = page.select_one(".site-header__name img")
@@ -87,10 +104,10 @@ def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_s
 
 
 def test_a_related_link_to_an_unpublished_page_disappears(client, seeded_site):
-    site_settings = SiteSettings.for_site(seeded_site.get_site())
+    site_text = english_site_text()
     divisions = DivisionIndexPage.objects.get()
-    site_settings.related_links = [("link", {"title": "Divisions", "page": divisions, "url": ""})]
-    site_settings.save()
+    site_text.related_links = [("link", {"title": "Divisions", "page": divisions, "url": ""})]
+    site_text.save()
     divisions.unpublish()
     assert not soup(client, "/").select_one("footer").find("a", string="Divisions")
 
@@ -109,7 +126,7 @@ def test_admin_rejects_a_related_link_with_both_a_page_and_an_address(admin_clie
 def test_security_contact_must_be_mail_or_https(admin_client, seeded_site):
     url = settings_url(seeded_site.get_site())
     form = updated(admin_post_form(admin_client, url), security_contact="call us")
-    form = with_streams(form, social_links=[], related_links=[])
+    form = with_streams(form, social_links=[])
     response = admin_client.post(url, form)
     assert response.status_code == 200
     assert "Start with" in response.content.decode()
@@ -127,28 +144,39 @@ def test_home_page_keeps_its_own_related_links(client, seeded_site):
     assert aside.find("a", string="Home only link")
 
 
-def test_migration_moves_home_page_links_into_site_settings(client, seeded_site):
-    """Databases from before site-wide related links kept the seed's links on the home page."""
-    from importlib import import_module
+def test_site_wide_text_is_edited_once_per_language(admin_client, seeded_site):
+    url = reverse("wagtailsnippets_bostonems_site_sitetext:add")
+    form = with_streams(admin_post_form(admin_client, url, form_id=EDITOR_FORM), related_links=[])
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "This language already has its site-wide text" in response.content.decode()
+    assert SiteText.objects.count() == 1
 
-    from django.apps import apps
 
-    from bostonems_site.models import HomePageRelatedLink
+def test_spanish_pages_show_the_spanish_site_wide_text(client, translated_site):
+    footer = soup(client, "/es/").select_one("footer")
+    assert footer.find("a", href="tel:911").get_text() == "En una emergencia, llame al 9-1-1"
+    assert footer.find("a", string="Ciudad de Boston")["href"] == "https://www.boston.gov/"
+    response = client.get("/es/no-such-page/")
+    assert response.status_code == 404
+    assert BeautifulSoup(response.content, "html.parser").h1.get_text() == "Página no encontrada"
+    # English pages, and languages without their own version, keep the English text.
+    for url in ("/", "/divisions/"):
+        footer = soup(client, url).select_one("footer")
+        assert footer.find("a", href="tel:911").get_text() == "In an emergency, call 9-1-1"
 
-    migration = import_module(
-        "bostonems_site.migrations.0003_move_home_related_links_to_site_settings"
+
+def test_an_editor_starts_a_translation_of_the_site_wide_text(admin_client, translated_site):
+    from wagtail.models import Locale
+
+    french = Locale.objects.get(language_code="fr")
+    url = reverse(
+        "wagtail_localize:submit_snippet_translation",
+        args=["bostonems_site", "sitetext", english_site_text().pk],
     )
-    site = seeded_site.get_site()
-    SiteSettings.objects.filter(site=site).update(related_links=[])
-    divisions = DivisionIndexPage.objects.get()
-    HomePageRelatedLink.objects.create(page=seeded_site, title="Divisions", link_page=divisions)
-    HomePageRelatedLink.objects.create(page=seeded_site, title="City", link_url="https://b.gov/")
-    migration.forwards(apps, None)
-    links = [
-        (block.value["title"], block.value["page"], block.value["url"])
-        for block in SiteSettings.objects.get(site=site).related_links
-    ]
-    assert links == [("Divisions", divisions.page_ptr, ""), ("City", None, "https://b.gov/")]
-    assert not HomePageRelatedLink.objects.exists()
-    footer = soup(client, "/").select_one("footer")
-    assert footer.find("a", string="Divisions")["href"] == "/divisions/"
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"locales": [french.pk]})
+    assert response.status_code == 302
+    assert english_site_text().get_translation(french).emergency_text == (
+        "In an emergency, call 9-1-1"
+    )
