@@ -7,6 +7,7 @@ import re
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from wagtail.models import Site
 
 SHARE_IMAGE_SPEC = "fill-1200x630"
@@ -58,7 +59,7 @@ def share_image(page, site_settings, root_url):
     alt = getattr(page, "hero_alt_text", "") if image is not None else ""
     if image is None and site_settings is not None and site_settings.logo_id:
         image = site_settings.logo
-        alt = f"{site_settings.department_name} logo"
+        alt = gettext("%(name)s logo") % {"name": site_settings.department_name}
     if image is not None:
         rendition = image.get_rendition(SHARE_IMAGE_SPEC)
         alt = alt or image.default_alt_text or image.title

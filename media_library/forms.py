@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 PUBLISH_REQUIRED = {
@@ -69,9 +70,9 @@ class VideoFilterForm(forms.Form):
 
     division = forms.ChoiceField(
         required=False,
-        label="Division",
+        label=_("Division"),
         error_messages={
-            "invalid_choice": "There are no videos for that division, so all videos are shown."
+            "invalid_choice": _("There are no videos for that division, so all videos are shown.")
         },
     )
 
@@ -79,7 +80,7 @@ class VideoFilterForm(forms.Form):
         super().__init__(data)
         self.divisions = {division.slug: division for division in divisions}
         field = self.fields["division"]
-        field.choices = [("", "All divisions")] + [
+        field.choices = [("", _("All divisions"))] + [
             (slug, division.title) for slug, division in self.divisions.items()
         ]
         field.widget.attrs["aria-describedby"] = "division-error"

@@ -1,4 +1,5 @@
 from django.contrib.syndication.views import Feed
+from django.utils.translation import gettext
 
 
 class NewsFeed(Feed):
@@ -19,7 +20,9 @@ class NewsFeed(Feed):
         return self.index_page.url
 
     def description(self):
-        return "News, events and career and training opportunities from Boston EMS."
+        return gettext("News, events and career and training opportunities from %(name)s.") % {
+            "name": "Boston EMS"
+        }
 
     def items(self):
         return self.index_page.items()[:20]

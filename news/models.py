@@ -4,6 +4,8 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -15,18 +17,18 @@ from bostonems_site.models import INTRO_FEATURES, BasePage
 
 
 class NewsKind(models.TextChoices):
-    NEWS = "news", "News"
-    EVENT = "event", "Event"
-    CAREER = "career", "Career opportunity"
-    TRAINING = "training", "Training opportunity"
+    NEWS = "news", pgettext_lazy("kind of news item", "News")
+    EVENT = "event", _("Event")
+    CAREER = "career", _("Career opportunity")
+    TRAINING = "training", _("Training opportunity")
 
 
 # How each kind is named when listing only that kind.
 KIND_FILTER_LABELS = {
-    NewsKind.NEWS: "News",
-    NewsKind.EVENT: "Events",
-    NewsKind.CAREER: "Career opportunities",
-    NewsKind.TRAINING: "Training opportunities",
+    NewsKind.NEWS: pgettext_lazy("news filter", "News"),
+    NewsKind.EVENT: _("Events"),
+    NewsKind.CAREER: _("Career opportunities"),
+    NewsKind.TRAINING: _("Training opportunities"),
 }
 
 

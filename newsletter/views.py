@@ -31,6 +31,7 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
@@ -100,12 +101,18 @@ def signup(request):
         data = request.POST
     except (MultiPartParserError, BadRequest, SuspiciousOperation):
         return problem(request, texts, texts.error_form_tampered, 400)
+    # Errors are shown in the language of the page the form was on (issue 9).
+    language = signup_language(data.get("source"))
+    texts = NewsletterSignupPage.for_language(language)
 
     form = SignupForm(data, interests=list(Interest.objects.all()), texts=texts)
     if form.is_robot:
         return redirect("newsletter:check_email")  # tell robots nothing
     if not form.is_valid():
-        return render_signup_page(request, texts, form, status=400)
+        with translation.override(language):
+            response = render_signup_page(request, texts, form, status=400).render()
+        response["Content-Language"] = language
+        return response
     services.request_subscription(
         services.SignupRequest(
             email=form.cleaned_data["email"],
