@@ -31,6 +31,7 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
@@ -75,7 +76,8 @@ def wrong_method(request, texts, allowed):
 
 def render_signup_page(request, page, form, status):
     context = page.get_context(request, form=form)
-    return TemplateResponse(request, page.get_template(request), context, status=status)
+    response = TemplateResponse(request, page.get_template(request), context, status=status)
+    return response.render()  # now, while the form's language is active
 
 
 def signup_language(source):
@@ -101,11 +103,21 @@ def signup(request):
     except (MultiPartParserError, BadRequest, SuspiciousOperation):
         return problem(request, texts, texts.error_form_tampered, 400)
 
-    form = SignupForm(data, interests=list(Interest.objects.all()), texts=texts)
-    if form.is_robot:
-        return redirect("newsletter:check_email")  # tell robots nothing
-    if not form.is_valid():
-        return render_signup_page(request, texts, form, status=400)
+    # The form's page decides the language: its wording, the topic names (the values are the
+    # English topics' slugs, so a sign-up in any language stores the same topics).
+    language = signup_language(data.get("source", ""))
+    with translation.override(language):
+        form = SignupForm(data, interests=Interest.objects.localized(), texts=texts)
+        if form.is_robot:
+            return redirect("newsletter:check_email")  # tell robots nothing
+        if not form.is_valid():
+            # Shown again in the page's language: its translation's wording and errors.
+            page = NewsletterSignupPage.for_language(language)
+            form = SignupForm(data, interests=form.interest_list, texts=page)
+            form.is_valid()
+            response = render_signup_page(request, page, form, status=400)
+            response["Content-Language"] = language
+            return response
     services.request_subscription(
         services.SignupRequest(
             email=form.cleaned_data["email"],
@@ -126,12 +138,25 @@ def check_email(request):
     return TemplateResponse(request, "newsletter/check_email.html", {"texts": texts})
 
 
+def in_language(language_code, view, request, subscriber, payload):
+    """Run `view` in the subscriber's language (the one they signed up in: its sign-up page
+    translation words the page, topics are named in it) and render it there and then."""
+    with translation.override(language_code):
+        texts = NewsletterSignupPage.for_language(language_code)
+        response = view(request, texts, subscriber, payload)
+        if hasattr(response, "render"):
+            response.render()
+        response["Content-Language"] = translation.get_language()
+    return response
+
+
 def private_link_page(view):
     """Pages reached from an emailed link: never cached, not indexed, and the token in the
     address never leaks to another site through the Referer header ("same-origin", not
     "no-referrer": with no-referrer browsers send `Origin: null` and the CSRF check of our own
     POST would fail). Resolves the token to a subscriber or answers with a friendly 400
-    (changed link), 410 (expired) or 404 (subscriber deleted)."""
+    (changed link), 410 (expired) or 404 (subscriber deleted). The page is in the subscriber's
+    language (these addresses have no language prefix; see in_language)."""
 
     @wraps(view)
     def wrapper(request, token, salt):
@@ -148,7 +173,8 @@ def private_link_page(view):
             else:
                 subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
                 if matches(payload, subscriber):
-                    response = view(request, texts, subscriber, payload)
+                    language = subscriber.language_code
+                    response = in_language(language, view, request, subscriber, payload)
                 else:
                     response = problem(request, texts, texts.unknown_subscriber_text, 404)
         patch_cache_control(response, private=True)
@@ -177,9 +203,9 @@ def confirm(request, texts, subscriber, payload):
         # They unsubscribed after this link was sent; a new sign-up sends a new link.
         return problem(request, texts, texts.expired_link_text, 410)
     slugs = [slug for slug in payload.get("i", []) if isinstance(slug, str)]
-    interests = list(Interest.objects.filter(slug__in=slugs))
+    interests = Interest.objects.sources().filter(slug__in=slugs).localized()
     if request.method == "POST":
-        services.confirm(subscriber, interests)
+        services.confirm(subscriber, [interest.interest for interest in interests])
         messages.success(request, texts.confirmed_message)
         return redirect("newsletter:preferences", make_preferences_token(subscriber))
     return TemplateResponse(
@@ -190,7 +216,7 @@ def confirm(request, texts, subscriber, payload):
 @private_link_page
 def preferences(request, texts, subscriber, payload):
     """Change topics or unsubscribe. GET only shows the choices; changes need a POST."""
-    interests = list(Interest.objects.all())
+    interests = Interest.objects.localized()  # in the subscriber's language (in_language)
     selected = [interest.slug for interest in subscriber.interests.all()]
     status = 200
     if request.method == "POST":
