@@ -86,7 +86,8 @@ class InterestQuerySet(models.QuerySet):
                     translation_key__in=sources.values("translation_key"),
                 )
             )
-        rows = list(rows.order_by("sort_order", "pk"))
+        # Topics without a place (added outside the admin) come last on every database.
+        rows = list(rows.order_by(F("sort_order").asc(nulls_last=True), "pk"))
         names = {row.translation_key: row.name for row in rows if row.language == language}
         return [
             LocalizedInterest(row, names.get(row.translation_key, row.name))
