@@ -330,3 +330,22 @@ def test_subscriber_filters_offer_the_english_topics_only(admin_client, seeded_s
     page = html.unescape(admin_client.get("/admin/subscribers/").content.decode())
     values = re.findall(r'name="interests" value="(\d+)"', page)
     assert sorted(map(int, values)) == sorted(english(slug).pk for slug in BOTH)
+
+
+def test_english_topic_lists_its_translations_and_managers_rename_one(
+    admin_client, django_user_model, client, spanish_signup_page
+):
+    from newsletter.permissions import MANAGERS_GROUP
+    from newsletter.tests.test_admin import login_as
+
+    translation = spanish(BOTH[0])
+    edit_page = admin_client.get(f"{INTERESTS_ADMIN}edit/{english(BOTH[0]).pk}/")
+    assert f"{INTERESTS_ADMIN}edit/{translation.pk}/" in edit_page.content.decode()
+    assert topic_labels(client.get("/es/sign-up/"))[0][1] == SPANISH[0]  # now in the page cache
+    manager = login_as(django_user_model, MANAGERS_GROUP)
+    response = manager.post(
+        f"{INTERESTS_ADMIN}edit/{translation.pk}/", {"name": "Noticias", "slug": BOTH[0]}
+    )
+    assert response.status_code == 302
+    labels = [label for _, label in topic_labels(client.get("/es/sign-up/"))]
+    assert labels == ["Noticias", SPANISH[1]]  # saving a topic purged the page cache
