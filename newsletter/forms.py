@@ -59,7 +59,9 @@ class TextField(forms.Field):
 
 
 class InterestFormMixin:
-    """A checkbox list of the live interests with editable error messages."""
+    """A checkbox list of the topics with editable error messages. `interests` are the
+    default-locale topics, usually localized (Interest.objects.localized()): the checkboxes
+    show the visitor's language, the values are the topics' slugs."""
 
     id_prefix = "newsletter-"
 
@@ -76,8 +78,14 @@ class InterestFormMixin:
 
     @property
     def chosen_interests(self):
+        """The chosen topics as default-locale Interest rows (what a subscriber stores), also
+        when the form shows them localized (LocalizedInterest)."""
         chosen = set(self.cleaned_data.get("interests") or [])
-        return [interest for interest in self.interest_list if interest.slug in chosen]
+        return [
+            getattr(interest, "interest", interest)
+            for interest in self.interest_list
+            if interest.slug in chosen
+        ]
 
     @property
     def first_interest_id(self):

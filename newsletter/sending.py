@@ -27,7 +27,7 @@ MAX_ATTEMPTS = 3
 def interest_for(page):
     """The topic a page goes to, from its kind (NEWSLETTER_KIND_INTERESTS), or None."""
     slug = settings.NEWSLETTER_KIND_INTERESTS.get(getattr(page, "kind", None))
-    return Interest.objects.filter(slug=slug).first() if slug else None
+    return Interest.objects.sources().filter(slug=slug).first() if slug else None
 
 
 def recipients(interest):
@@ -58,14 +58,26 @@ def one_click_unsubscribe_url(subscriber, base_url):
     return absolute_url(base_url, reverse("newsletter:unsubscribe", args=[token]))
 
 
-def build_update(delivery, page, base_url):
-    """The update email, worded in the subscriber's language when the sign-up page is
-    translated into it (issue 9)."""
+def localized_topic(interest, language_code, cache=None):
+    """The mailing's topic named in `language_code` (English when untranslated), or None;
+    `cache` (a dict) keeps one lookup per language for a whole mailing."""
+    if interest is None:
+        return None
+    cache = {} if cache is None else cache
+    if language_code not in cache:
+        found = Interest.objects.filter(pk=interest.pk).localized(language_code)
+        cache[language_code] = found[0] if found else None
+    return cache[language_code]
+
+
+def build_update(delivery, page, base_url, topics=None):
+    """The update email, worded in the subscriber's language when the sign-up page (and the
+    topic) is translated into it (issue 9)."""
     with translation.override(delivery.subscriber.language_code):
-        return _build_update(delivery, page, base_url)
+        return _build_update(delivery, page, base_url, topics)
 
 
-def _build_update(delivery, page, base_url):
+def _build_update(delivery, page, base_url, topics):
     subscriber = delivery.subscriber
     texts = NewsletterSignupPage.for_language(subscriber.language_code)
     unsubscribe_url = one_click_unsubscribe_url(subscriber, base_url)
@@ -75,7 +87,7 @@ def _build_update(delivery, page, base_url):
         "page_url": absolute_url(base_url, page.url) if page.url else "",
         "texts": texts,
         "subscriber": subscriber,
-        "interest": delivery.mailing.interest,
+        "interest": localized_topic(delivery.mailing.interest, subscriber.language_code, topics),
         "preferences_url": absolute_url(
             base_url,
             reverse("newsletter:preferences", args=[make_preferences_token(subscriber)]),
@@ -105,12 +117,13 @@ def deliver(mailing_id, base_url=""):
     page = mailing.page.specific if mailing.page else None
     queued = mailing.deliveries.filter(status=Delivery.Status.QUEUED).order_by("pk")
     sent = 0
+    topics = {}  # the topic's name per language, looked up once per mailing
     for pk in list(queued.values_list("pk", flat=True)):
-        sent += _deliver_one(pk, page, base_url)
+        sent += _deliver_one(pk, page, base_url, topics)
     return sent
 
 
-def _deliver_one(delivery_pk, page, base_url):
+def _deliver_one(delivery_pk, page, base_url, topics=None):
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -131,7 +144,7 @@ def _deliver_one(delivery_pk, page, base_url):
             return 0
         delivery.attempts += 1
         try:
-            build_update(delivery, page, base_url).send()
+            build_update(delivery, page, base_url, topics).send()
         except Exception as error:  # the mail server, at the edge: record and retry later
             logger.warning("Delivery %s failed: %s", delivery_pk, error)
             delivery.error = str(error)[:255]

@@ -157,7 +157,7 @@ def build_message(subscriber, kind, base_url=""):
 
 def _build_message(subscriber, kind, base_url):
     texts = NewsletterSignupPage.for_language(subscriber.language_code)
-    interests = list(subscriber.interests.all())
+    interests = subscriber.interests.localized()  # named in the subscriber's language
     preferences_token = make_preferences_token(subscriber)
     context = {
         "subscriber": subscriber,

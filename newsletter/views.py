@@ -76,7 +76,8 @@ def wrong_method(request, texts, allowed):
 
 def render_signup_page(request, page, form, status):
     context = page.get_context(request, form=form)
-    return TemplateResponse(request, page.get_template(request), context, status=status)
+    response = TemplateResponse(request, page.get_template(request), context, status=status)
+    return response.render()  # now, while the form's language is active
 
 
 def signup_language(source):
@@ -104,15 +105,16 @@ def signup(request):
     # Errors are shown in the language of the page the form was on (issue 9).
     language = signup_language(data.get("source"))
     texts = NewsletterSignupPage.for_language(language)
-
-    form = SignupForm(data, interests=list(Interest.objects.all()), texts=texts)
-    if form.is_robot:
-        return redirect("newsletter:check_email")  # tell robots nothing
-    if not form.is_valid():
-        with translation.override(language):
+    # The topic values are the English topics' slugs, so a sign-up in any language stores
+    # the same topics; their names are shown in the page's language.
+    with translation.override(language):
+        form = SignupForm(data, interests=Interest.objects.localized(), texts=texts)
+        if form.is_robot:
+            return redirect("newsletter:check_email")  # tell robots nothing
+        if not form.is_valid():
             response = render_signup_page(request, texts, form, status=400).render()
-        response["Content-Language"] = language
-        return response
+            response["Content-Language"] = language
+            return response
     services.request_subscription(
         services.SignupRequest(
             email=form.cleaned_data["email"],
@@ -133,12 +135,25 @@ def check_email(request):
     return TemplateResponse(request, "newsletter/check_email.html", {"texts": texts})
 
 
+def in_language(language_code, view, request, subscriber, payload):
+    """Run `view` in the subscriber's language (the one they signed up in: its sign-up page
+    translation words the page, topics are named in it) and render it there and then."""
+    with translation.override(language_code):
+        texts = NewsletterSignupPage.for_language(language_code)
+        response = view(request, texts, subscriber, payload)
+        if hasattr(response, "render"):
+            response.render()
+        response["Content-Language"] = translation.get_language()
+    return response
+
+
 def private_link_page(view):
     """Pages reached from an emailed link: never cached, not indexed, and the token in the
     address never leaks to another site through the Referer header ("same-origin", not
     "no-referrer": with no-referrer browsers send `Origin: null` and the CSRF check of our own
     POST would fail). Resolves the token to a subscriber or answers with a friendly 400
-    (changed link), 410 (expired) or 404 (subscriber deleted)."""
+    (changed link), 410 (expired) or 404 (subscriber deleted). The page is in the subscriber's
+    language (these addresses have no language prefix; see in_language)."""
 
     @wraps(view)
     def wrapper(request, token, salt):
@@ -155,7 +170,8 @@ def private_link_page(view):
             else:
                 subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
                 if matches(payload, subscriber):
-                    response = view(request, texts, subscriber, payload)
+                    language = subscriber.language_code
+                    response = in_language(language, view, request, subscriber, payload)
                 else:
                     response = problem(request, texts, texts.unknown_subscriber_text, 404)
         patch_cache_control(response, private=True)
@@ -184,9 +200,9 @@ def confirm(request, texts, subscriber, payload):
         # They unsubscribed after this link was sent; a new sign-up sends a new link.
         return problem(request, texts, texts.expired_link_text, 410)
     slugs = [slug for slug in payload.get("i", []) if isinstance(slug, str)]
-    interests = list(Interest.objects.filter(slug__in=slugs))
+    interests = Interest.objects.sources().filter(slug__in=slugs).localized()
     if request.method == "POST":
-        services.confirm(subscriber, interests)
+        services.confirm(subscriber, [interest.interest for interest in interests])
         messages.success(request, texts.confirmed_message)
         return redirect("newsletter:preferences", make_preferences_token(subscriber))
     return TemplateResponse(
@@ -197,7 +213,7 @@ def confirm(request, texts, subscriber, payload):
 @private_link_page
 def preferences(request, texts, subscriber, payload):
     """Change topics or unsubscribe. GET only shows the choices; changes need a POST."""
-    interests = list(Interest.objects.all())
+    interests = Interest.objects.localized()  # in the subscriber's language (in_language)
     selected = [interest.slug for interest in subscriber.interests.all()]
     status = 200
     if request.method == "POST":

@@ -10,14 +10,19 @@ from django import forms
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import get_object_or_404
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import DeleteView, IndexView
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import ModelLogEntry
+from wagtail.models import Locale, ModelLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from newsletter.models import Interest, Subscriber
 
@@ -48,7 +53,7 @@ class SubscriberFilterSet(WagtailFilterSet):
         choices=Subscriber.Status.choices, widget=forms.RadioSelect, empty_label="All"
     )
     interests = django_filters.ModelMultipleChoiceFilter(
-        queryset=Interest.objects.all(), widget=forms.CheckboxSelectMultiple, label="Interests"
+        queryset=Interest.objects.sources(), widget=forms.CheckboxSelectMultiple, label="Interests"
     )
     created_at = django_filters.DateFromToRangeFilter(
         label="Signed up", widget=DateRangePickerWidget
@@ -141,26 +146,93 @@ class SubscriberViewSet(ModelViewSet):
         return Permission.objects.filter(content_type=content_type, codename__in=codenames)
 
 
-class InterestViewSet(ModelViewSet):
+# --- Topics (Interest): a translatable snippet (issue 9) ------------------------------------
+# The English topics are the topics: the listing shows them (drag to reorder) unless a language
+# is chosen in the Locale filter, new topics are always English, and each has wagtail-localize's
+# "Translate" / "Sync translated snippets" buttons. A translation only carries the name.
+
+
+class InterestAdminForm(WagtailAdminModelForm):
+    """Names and codes are unique per language; the database constraint includes the locale,
+    which is not a form field, so the form checks it to answer with a message, not an error
+    page. A translation's code is the English topic's (synchronised), so it is read-only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.locale_id and not self.instance.is_source and "slug" in self.fields:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = "The English topic's code, the same in every language."
+
+    def clean(self):
+        cleaned = super().clean()
+        same_language = Interest.objects.filter(locale_id=self.instance.locale_id).exclude(
+            pk=self.instance.pk
+        )
+        if cleaned.get("name") and same_language.filter(name=cleaned["name"]).exists():
+            self.add_error("name", "There is already a topic with this name in this language.")
+        slug = cleaned.get("slug")
+        if slug and not self.fields["slug"].disabled and same_language.filter(slug=slug).exists():
+            self.add_error("slug", "There is already a topic with this code.")
+        return cleaned
+
+
+def _explicit_locale(request):
+    return "locale" in request.GET
+
+
+class InterestIndexView(snippets.IndexView):
+    def get_base_queryset(self):
+        """The English topics unless the editor picked a language (or "All") in the filter,
+        so the list, its order and its drag-and-drop reordering are the topics' own."""
+        queryset = super().get_base_queryset()
+        if not _explicit_locale(self.request):
+            queryset = queryset.filter(locale=Locale.get_default())
+        return queryset
+
+
+class InterestCreateView(snippets.CreateView):
+    def get_locale(self):
+        # A topic starts in English; other languages are added with "Translate".
+        return Locale.get_default()
+
+
+class InterestReorderView(snippets.ReorderView):
+    """Positions count among the English topics only, as the listing shows them."""
+
+    def get_queryset(self):
+        return Interest.objects.sources().order_by(self.sort_order_field)
+
+    def post(self, request, *args, **kwargs):
+        get_object_or_404(self.get_queryset(), pk=kwargs.get("pk"))
+        return super().post(request, *args, **kwargs)
+
+
+class InterestViewSet(SnippetViewSet):
     model = Interest
     icon = "tag"
     menu_label = "Interests"
+    url_prefix = "interests"  # /admin/interests/
+    index_view_class = InterestIndexView
+    add_view_class = InterestCreateView
+    reorder_view_class = InterestReorderView
     copy_view_enabled = False
-    form_fields = ["name", "slug"]
-    list_display = ["name", "slug"]
     inspect_view_enabled = False
+    list_display = ["name", "slug", "locale"]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("slug")], base_form_class=InterestAdminForm
+    )
 
 
-class NewsletterViewSetGroup(ViewSetGroup):
+class NewsletterViewSetGroup(SnippetViewSetGroup):
     menu_label = "Subscribers"
     menu_icon = "mail"
     menu_order = 250
-    items = (SubscriberViewSet("subscribers"), InterestViewSet("interests"))
+    items = (SubscriberViewSet("subscribers"), InterestViewSet)
 
 
-@hooks.register("register_admin_viewset")
-def register_newsletter_admin():
-    return NewsletterViewSetGroup()
+# Registered as a snippet (wagtail-localize's translate actions are for snippets; saving a
+# topic also purges the page cache, see bostonems_site/cache_purge.py).
+register_snippet(NewsletterViewSetGroup)
 
 
 @hooks.register("register_admin_urls")

@@ -8,10 +8,10 @@ register = template.Library()
 
 @register.inclusion_tag("newsletter/includes/signup_box.html", takes_context=True)
 def newsletter_signup_box(context):
-    """The sign-up box for a sidebar: the live topics and the editors' wording, in two
-    queries whatever the number of topics. No CSRF token and no cookie (see views.py), so the
-    page around it stays cacheable."""
+    """The sign-up box for a sidebar: the topics (named in the page's language) and the
+    editors' wording, in two queries whatever the number of topics. No CSRF token and no
+    cookie (see views.py), so the page around it stays cacheable."""
     texts = NewsletterSignupPage.for_request(context.get("request"))
-    interests = list(Interest.objects.all())
+    interests = Interest.objects.localized()  # in the language of the page (its URL)
     form = SignupForm(interests=interests, texts=texts, id_prefix="sidebar-newsletter-")
     return {"texts": texts, "form": form, "source": HOME_SIDEBAR, "show": bool(interests)}

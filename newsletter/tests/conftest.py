@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from wagtail.models import Locale
 
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
 
@@ -68,3 +69,20 @@ def snapshot():
         (row, sorted(Subscriber.objects.get(pk=row["id"]).interests.values_list("slug", flat=True)))
         for row in Subscriber.objects.order_by("pk").values()
     ]
+
+
+@pytest.fixture
+def spanish_signup_page(seeded_site):
+    """The sign-up page translated into Spanish and published (/es/sign-up/)."""
+    english = NewsletterSignupPage.objects.get(locale__language_code="en")
+    spanish = english.copy_for_translation(
+        Locale.objects.get(language_code="es"), copy_parents=True
+    )
+    for ancestor in spanish.get_ancestors().filter(depth__gt=1).specific():
+        if not ancestor.live:
+            ancestor.save_revision().publish()
+    spanish.confirmation_subject = "Confirme su suscripción a Boston EMS"
+    spanish.preferences_heading = "Sus preferencias de correo"
+    spanish.save_revision().publish()
+    spanish.refresh_from_db()
+    return spanish

@@ -199,7 +199,7 @@ def test_deleting_erases_the_address_everywhere(manager_client, subscribers):
 
 
 def test_managers_add_a_topic_that_appears_on_the_site(manager_client, client, seeded_site):
-    add_url = "/admin/interests/new/"
+    add_url = "/admin/interests/add/"
     form = querydict_from_html(manager_client.get(add_url).content.decode(), form_id=None)
     form.update({"name": "Community CPR classes", "slug": ""})
     response = manager_client.post(add_url, form)

@@ -20,19 +20,27 @@ def test_seed_creates_the_page_and_the_two_topics_once(seeded_site):
     page = NewsletterSignupPage.objects.get()
     assert page.live and page.get_parent().specific == seeded_site
     assert page.url == "/sign-up/"
-    assert list(Interest.objects.values_list("name", flat=True)) == [
+    assert list(Interest.objects.sources().values_list("name", flat=True)) == [
         "News and Events",
         "Career and Training Opportunities",
     ]
+    spanish = Interest.objects.filter(locale__language_code="es").order_by("sort_order")
+    assert [(i.name, i.slug) for i in spanish] == [
+        ("Noticias y eventos", "news-and-events"),
+        ("Oportunidades de carrera y capacitación", "career-and-training-opportunities"),
+    ]
+    assert {i.translation_key for i in spanish} == set(
+        Interest.objects.sources().values_list("translation_key", flat=True)
+    )
 
 
 def test_seed_keeps_what_editors_changed(seeded_site):
-    Interest.objects.filter(slug="news-and-events").update(name="News")
+    Interest.objects.filter(slug="news-and-events").update(name="News")  # both languages
     page = NewsletterSignupPage.objects.get()
     page.consent_text = "Edited consent wording."
     page.save_revision().publish()
     call_command("load_seed_content", stdout=StringIO())
-    assert Interest.objects.filter(name="News").exists() and Interest.objects.count() == 2
+    assert Interest.objects.filter(name="News").count() == 2 and Interest.objects.count() == 4
     assert NewsletterSignupPage.objects.get().consent_text == "Edited consent wording."
 
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if page is None:
             self.stderr.write("Load the seed content first (load_seed_content).")
             return
-        interest = Interest.objects.get(slug="news-and-events")
+        interest = Interest.objects.sources().get(slug="news-and-events")
         try:
             with (
                 transaction.atomic(),
