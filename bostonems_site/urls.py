@@ -12,12 +12,10 @@ from bostonems_site.sitemaps import MultilingualSitemap
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("newsletter/", include("newsletter.urls")),
 ]
 
-# Site essentials (issue 6): search, crawler files, health check.
+# Site essentials (issue 6): crawler files, health check.
 urlpatterns += [
-    path("search/", site_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
@@ -31,6 +29,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving catches everything else, so it comes last. Pages in other languages
-# live under a language prefix (/es/, /ar/, ...); English pages have none (issue 9).
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Pages, search and the newsletter's own pages exist in every language, under a language prefix
+# (/es/, /ar/, ...); English has none (issue 9). Wagtail's page serving catches everything else,
+# so it comes last.
+urlpatterns += i18n_patterns(
+    path("search/", site_views.search, name="search"),
+    path("newsletter/", include("newsletter.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -495,28 +495,27 @@ class NewsletterSignupPage(BasePage):
 
     @classmethod
     def for_request(cls, request=None):
-        """The live sign-up page, or an unsaved one carrying the default texts when editors
-        have not created it (so the feature never breaks for lack of a page)."""
-        page = cls.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE).first()
-        if page is None:
-            page = cls.objects.live().first()
-        return page if page is not None else cls(title="Sign up for updates")
+        """The live sign-up page in the language of the request (its URL), see for_language."""
+        return cls.for_language(get_language())
 
     @classmethod
     def for_language(cls, language_code):
-        """The sign-up page's translation into `language_code` (its texts word the emails),
-        or the English page when that language has none (issue 9)."""
-        page = cls.for_request()
-        if page.pk is None or language_code == page.locale.language_code:
-            return page
-        translated = (
-            page.get_translations()
-            .live()
-            .filter(locale__language_code=language_code)
-            .specific()
-            .first()
+        """The live sign-up page in `language_code` (its texts word the forms, pages and emails),
+        else the English one, else an unsaved page carrying the default texts when editors have
+        not created it (so the feature never breaks for lack of a page). One query."""
+        codes = {language_code, settings.LANGUAGE_CODE}
+        pages = {
+            page.locale.language_code: page
+            for page in cls.objects.live()
+            .filter(locale__language_code__in=codes)
+            .select_related("locale")
+            .order_by("-pk")
+        }
+        return (
+            pages.get(language_code)
+            or pages.get(settings.LANGUAGE_CODE)
+            or cls(title="Sign up for updates")
         )
-        return translated or page
 
     def get_context(self, request, *args, form=None, **kwargs):
         """The page with an empty form, or with `form` (a bound form with errors) when the

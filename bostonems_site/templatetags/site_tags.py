@@ -43,9 +43,10 @@ def menu_home(page, request):
     """The home page of the page's own language tree. Pages know it from their breadcrumb trail
     (fetched anyway); views without a page (search, errors) use the site's home page in the
     active language."""
-    if getattr(page, "depth", 0) == 2:
+    depth = getattr(page, "depth", None) or 0  # unsaved stand-in pages have none
+    if depth == 2:
         return page
-    if getattr(page, "depth", 0) > 2:
+    if depth > 2:
         return trail_ancestors(page)[0]
     site = Site.find_for_request(request) if request else None
     return site.root_page.localized if site else None

@@ -220,3 +220,32 @@ def test_links_of_existing_translations_are_paired_with_the_originals(translated
     assert spanish_link.translation_key == english_link.translation_key
     assert (spanish_link.locale, english_link.locale) == (spanish.locale, english.locale)
     assert spanish_link.title == "Todas las divisiones"
+
+
+def search_result_links(client, url):
+    html = client.get(url).content.decode()
+    results = re.search(r'<ol class="search-results.*?</ol>', html, re.S)
+    return re.findall(r'<a href="([^"]+)"', results.group(0)) if results else []
+
+
+def test_search_finds_pages_in_the_visitors_language_then_untranslated_english(
+    client, translated_site
+):
+    assert "/es/divisions/training/" in search_result_links(client, "/es/search/?q=capacitación")
+    # Translated pages are offered once, in Spanish.
+    assert "/divisions/training/" not in search_result_links(client, "/es/search/?q=training")
+    english = search_result_links(client, "/search/?q=training")
+    assert "/divisions/training/" in english
+    assert not any(link.startswith("/es/") for link in english)
+    # Untranslated English pages are still found from the Spanish search.
+    assert search_result_links(client, "/es/search/?q=news") == search_result_links(
+        client, "/search/?q=news"
+    )
+
+
+def test_search_form_and_home_link_stay_in_the_visitors_language(client, translated_site):
+    html = client.get("/es/divisions/training/").content.decode()
+    assert 'action="/es/search/"' in html
+    assert re.search(r'class="site-header__name" href="/es/"', html)
+    html = client.get("/divisions/training/").content.decode()
+    assert 'action="/search/"' in html and 'class="site-header__name" href="/"' in html

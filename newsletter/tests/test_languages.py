@@ -22,3 +22,29 @@ def test_language_without_a_translated_page_gets_english(spanish_signup_page, po
     assert Subscriber.objects.get().language_code == "fr"
     english = NewsletterSignupPage.objects.get(locale__language_code="en")
     assert mail.outbox[0].subject == " ".join(english.confirmation_subject.split())
+
+
+def test_a_spanish_subscriber_stays_in_spanish_from_form_to_preferences(
+    client, spanish_signup_page, django_capture_on_commit_callbacks
+):
+    """The form on a Spanish page posts to the Spanish endpoint; "check your email" and the
+    links in the email are Spanish addresses, so every step reads in Spanish."""
+    import re
+
+    html = client.get(spanish_signup_page.url).content.decode()
+    action = re.search(r'class="newsletter-form"[^>]*action="([^"]+)"', html).group(1)
+    assert action == "/es/newsletter/signup/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            action, valid_data(source=spanish_signup_page.url), HTTP_ORIGIN="http://testserver"
+        )
+    assert (
+        response.status_code == 302 and response["Location"] == "/es/newsletter/check-your-email/"
+    )
+    check = client.get(response["Location"])
+    assert '<html lang="es"' in check.content.decode()
+    confirm_path = re.search(
+        r"https?://[^/\s]+(/\S*/newsletter/confirm/\S+?/)", mail.outbox[0].body
+    )
+    assert confirm_path.group(1).startswith("/es/newsletter/confirm/")
+    assert client.get(confirm_path.group(1)).status_code == 200
