@@ -237,6 +237,8 @@ def test_the_gallery_shows_twelve_videos_a_page(client, thirty_videos):
     assert len(card_titles(third)) == 30 - 24
     assert pagination(third)["prev"] == "?page=2" and pagination(third)["next"] is None
     assert "Page 3 of 3" in third.get_text()
+    # Screen readers name the step links in full ("Previous page"), in the page's language.
+    assert third.select_one('a[rel="prev"]')["aria-label"] == "Previous page"
 
 
 def test_pagination_links_keep_the_filter(client, seeded_site):
