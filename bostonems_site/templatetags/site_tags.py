@@ -1,8 +1,10 @@
 import re
 
 from django import template
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import get_language
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from bostonems_site.page_cache import expire_cached_page_at
 from bostonems_site.templatetags.i18n_tags import page_translations
@@ -20,22 +22,42 @@ def tel_href(number):
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    """The children of the current language's home page that editors ticked 'Show in menus', in
-    page-tree order: a Spanish page lists the Spanish pages."""
+    """The pages under the home page that editors ticked 'Show in menus', in the English tree's
+    order. On a translated page each item is its translation, or the English page (marked
+    lang="en") while it has none, so no section is out of reach in any language. One query."""
     request = context.get("request")
     home = menu_home(context.get("page"), request)
     if home is None:
         return {"menu_items": []}
+    site = Site.find_for_request(request) if request else None
+    source_home = site.root_page if site else home
+    candidates = (
+        Page.objects.live()
+        .in_menu()
+        .filter(depth=home.depth + 1)
+        .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
+        .order_by("path")
+    )
+    own, source = [], []
+    for page in candidates:
+        (own if page.path.startswith(home.path) else source).append(page)
+    translations = {page.translation_key: page for page in own}
+    # The English order; pages that exist only in this language follow.
+    pages = [translations.pop(page.translation_key, page) for page in source] + [
+        page for page in own if page.translation_key in translations
+    ]
     current_path = getattr(context.get("page"), "path", "")
+    source_language = settings.LANGUAGE_CODE
     items = []
-    for page in home.get_children().live().in_menu():
+    for page in pages:
         if current_path == page.path:
             state = "page"
         elif current_path.startswith(page.path):
             state = "true"
         else:
             state = ""
-        items.append({"page": page, "current": state})
+        fallback = not page.path.startswith(home.path)
+        items.append({"page": page, "current": state, "lang": source_language if fallback else ""})
     return {"menu_items": items, "request": request}
 
 
