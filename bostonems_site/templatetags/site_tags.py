@@ -71,7 +71,9 @@ def menu_home(page, request):
     if depth > 2:
         return trail_ancestors(page)[0]
     site = Site.find_for_request(request) if request else None
-    return site.root_page.localized if site else None
+    if site is None or get_language() == settings.LANGUAGE_CODE:
+        return site.root_page if site else None
+    return site.root_page.localized
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -1,7 +1,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from bostonems_site.tests.helpers import count_queries, publish
+from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, publish
 from divisions.models import DivisionIndexPage, DivisionPage
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,7 @@ def test_search_query_count_does_not_grow_with_content(client, seeded_site):
         publish(index, DivisionPage(title=f"Division {number}", slug=f"d-{number}", summary="X."))
     # One query per page type on the results page, so it may shrink, but never grows.
     assert count_queries(client, url) <= baseline
-    # Budget: page chrome (site, settings, site-wide text, alerts, menu) + the language's
-    # locales + count + one page of results + one query per page type among them.
-    assert baseline <= 13, baseline
+    # Page chrome (site, settings, site-wide text, alerts, menu), the language's locales, the
+    # count, one page of results and one query per page type among them (how many types share
+    # the first page depends on the database's ranking): within the budget of any page.
+    assert baseline <= QUERY_BUDGET, baseline
