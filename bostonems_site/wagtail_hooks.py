@@ -14,7 +14,7 @@ class SiteAlertViewSet(SnippetViewSet):
     model = SiteAlert
     icon = "warning"
     menu_label = "Site alerts"
-    menu_order = 250
+    menu_order = 150  # right after Pages
     add_to_admin_menu = True
     list_display = ["title", "level", "enabled", "starts_at", "ends_at"]
     list_filter = ["enabled", "level"]

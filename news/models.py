@@ -101,8 +101,8 @@ class NewsPage(BasePage):
         max_length=20,
         choices=NewsKind.choices,
         default=NewsKind.NEWS,
-        help_text="Decides the listing filter and which subscribers receive it: news and events "
-        "go to 'News and Events', career and training to 'Career and Training Opportunities'.",
+        help_text="Decides the listing filter and which subscribers receive it (each newsletter "
+        "topic lists the kinds it receives: Subscribers → Interests).",
     )
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and emails."

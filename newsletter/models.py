@@ -8,13 +8,15 @@ for a few minutes only (see newsletter/ratelimit.py).
 
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.coreutils import get_supported_content_language_variant
@@ -96,6 +98,22 @@ class InterestQuerySet(models.QuerySet):
         ]
 
 
+class NewsKindsField(models.JSONField):
+    """The kinds of News & Events pages (news, event, career, training) a topic receives, as a
+    list; editors tick them in the admin."""
+
+    def formfield(self, **kwargs):
+        from news.models import NewsKind
+
+        return forms.TypedMultipleChoiceField(
+            choices=NewsKind.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+        )
+
+
 class Interest(TranslatableMixin, Orderable):
     """A topic visitors can choose, e.g. "News and Events". Topics are data: editors add,
     rename and reorder them in the admin (Subscribers → Interests) without a code change.
@@ -116,11 +134,22 @@ class Interest(TranslatableMixin, Orderable):
         "Translations always use the English topic's code.",
     )
 
+    news_kinds = NewsKindsField(
+        "sends",
+        default=list,
+        blank=True,
+        help_text="News & Events pages of these kinds can be sent to the topic's subscribers "
+        "(Send to subscribers, on the page's menu). A kind goes to one topic at most.",
+    )
+
     objects = InterestQuerySet.as_manager()
 
     # The name is translated segment by segment; the slug is the topic's code in every
     # language, copied from the English topic (never offered for translation).
-    override_translatable_fields = [SynchronizedField("slug", overridable=False)]
+    override_translatable_fields = [
+        SynchronizedField("slug", overridable=False),
+        SynchronizedField("news_kinds", overridable=False),
+    ]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = "interest"
@@ -139,6 +168,21 @@ class Interest(TranslatableMixin, Orderable):
         if self.is_source:
             return self
         return Interest.objects.sources().filter(translation_key=self.translation_key).first()
+
+    def clean(self):
+        super().clean()
+        if self.locale_id and not self.is_source:
+            return  # a translation's kinds are the English topic's
+        taken = {
+            kind: topic.name
+            for topic in Interest.objects.sources().exclude(pk=self.pk)
+            for kind in topic.news_kinds
+        }
+        clashes = [f"{kind} ({taken[kind]})" for kind in self.news_kinds if kind in taken]
+        if clashes:
+            raise ValidationError(
+                {"news_kinds": "Already sent to another topic: " + ", ".join(clashes) + "."}
+            )
 
     def save(self, *args, **kwargs):
         if self.locale_id is None:

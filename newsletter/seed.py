@@ -9,9 +9,14 @@ from bostonems_site.seed import ensure_child
 from newsletter.models import Interest, NewsletterSignupPage
 from newsletter.permissions import ensure_managers_group
 
+# (name, slug, kinds of News & Events pages sent to it)
 INTERESTS = [
-    ("News and Events", "news-and-events"),
-    ("Career and Training Opportunities", "career-and-training-opportunities"),
+    ("News and Events", "news-and-events", ["news", "event"]),
+    (
+        "Career and Training Opportunities",
+        "career-and-training-opportunities",
+        ["career", "training"],
+    ),
 ]
 # Spanish names of the topics (issue 9), by the English topic's slug.
 SPANISH_INTERESTS = {
@@ -23,8 +28,8 @@ SPANISH_INTERESTS = {
 def load(home, stdout):
     ensure_managers_group()
     if not Interest.objects.sources().exists():
-        for order, (name, slug) in enumerate(INTERESTS, start=1):
-            Interest.objects.create(name=name, slug=slug, sort_order=order)
+        for order, (name, slug, kinds) in enumerate(INTERESTS, start=1):
+            Interest.objects.create(name=name, slug=slug, sort_order=order, news_kinds=kinds)
         stdout.write("Created the newsletter topics.")
     if translate_interests(Locale.objects.get_or_create(language_code="es")[0], SPANISH_INTERESTS):
         stdout.write("Created the Spanish names of the newsletter topics.")

@@ -9,7 +9,6 @@ starting another mailing for it needs the manager's explicit "send again".
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -25,9 +24,11 @@ MAX_ATTEMPTS = 3
 
 
 def interest_for(page):
-    """The topic a page goes to, from its kind (NEWSLETTER_KIND_INTERESTS), or None."""
-    slug = settings.NEWSLETTER_KIND_INTERESTS.get(getattr(page, "kind", None))
-    return Interest.objects.sources().filter(slug=slug).first() if slug else None
+    """The topic a page goes to: the one whose 'sends' includes the page's kind, or None."""
+    kind = getattr(page, "kind", None)
+    if not kind:
+        return None
+    return next((topic for topic in Interest.objects.sources() if kind in topic.news_kinds), None)
 
 
 def recipients(interest):

@@ -162,6 +162,9 @@ class InterestAdminForm(WagtailAdminModelForm):
         if self.instance.locale_id and not self.instance.is_source and "slug" in self.fields:
             self.fields["slug"].disabled = True
             self.fields["slug"].help_text = "The English topic's code, the same in every language."
+        if self.instance.locale_id and not self.instance.is_source and "news_kinds" in self.fields:
+            self.fields["news_kinds"].disabled = True
+            self.fields["news_kinds"].help_text = "Set on the English topic."
 
     def clean(self):
         cleaned = super().clean()
@@ -219,7 +222,8 @@ class InterestViewSet(SnippetViewSet):
     inspect_view_enabled = False
     list_display = ["name", "slug", "locale"]
     edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("slug")], base_form_class=InterestAdminForm
+        [FieldPanel("name"), FieldPanel("slug"), FieldPanel("news_kinds")],
+        base_form_class=InterestAdminForm,
     )
 
 

@@ -168,15 +168,10 @@ NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE
 # A mail server that hangs must not hang the visitor's request (the email is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
-# Sending updates to subscribers (issue 8). A news page's kind decides the topic (interest
-# slug) it goes to. The newsletter backend is a database queue worked by
-# `manage.py db_worker --backend newsletter`; Wagtail's own small tasks run immediately.
-NEWSLETTER_KIND_INTERESTS = {
-    "news": "news-and-events",
-    "event": "news-and-events",
-    "career": "career-and-training-opportunities",
-    "training": "career-and-training-opportunities",
-}
+# Sending updates to subscribers (issue 8). A news page's kind decides the topic it goes to
+# (each topic's "sends" field, edited in the admin). The newsletter backend is a database
+# queue worked by `manage.py db_worker --backend newsletter`; Wagtail's own small tasks run
+# immediately.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

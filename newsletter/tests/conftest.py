@@ -30,11 +30,14 @@ def _fresh_cache():
 
 @pytest.fixture
 def interests(db):
-    news = Interest.objects.create(name="News and Events", slug="news-and-events", sort_order=1)
+    news = Interest.objects.create(
+        name="News and Events", slug="news-and-events", sort_order=1, news_kinds=["news", "event"]
+    )
     careers = Interest.objects.create(
         name="Career and Training Opportunities",
         slug="career-and-training-opportunities",
         sort_order=2,
+        news_kinds=["career", "training"],
     )
     return news, careers
 

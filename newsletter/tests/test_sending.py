@@ -213,3 +213,48 @@ def test_the_send_button_shows_for_managers_on_news_pages(admin_client, audience
     page = NewsPage.objects.get(slug="sample-emt-recruitment")
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert reverse("newsletter_send_page", args=[page.pk]) in html
+
+
+def test_the_topic_a_kind_goes_to_is_chosen_on_the_topic_and_survives_renaming(
+    audience, django_capture_on_commit_callbacks
+):
+    careers = Interest.objects.sources().get(slug="career-and-training-opportunities")
+    careers.name, careers.slug = "Jobs and Academy", "jobs"
+    careers.save()
+    page = NewsPage.objects.get(slug="sample-emt-recruitment")
+    send(page, capture=django_capture_on_commit_callbacks)
+    assert recipients_of_outbox() == ["both@example.org", "careers@example.org"]
+    # Editors move "training" to the news topic: the next training page goes there.
+    careers.news_kinds = ["career"]
+    careers.save()
+    news = Interest.objects.sources().get(slug="news-and-events")
+    news.news_kinds = ["news", "event", "training"]
+    news.full_clean()
+    news.save()
+    from newsletter.sending import interest_for
+
+    assert interest_for(NewsPage.objects.get(slug="sample-continuing-education")) == news
+
+
+def test_a_kind_goes_to_one_topic_at_most(admin_client, audience):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    news = Interest.objects.sources().get(slug="news-and-events")
+    url = reverse("wagtailsnippets_newsletter_interest:edit", args=[news.pk])
+    form = querydict_from_html(admin_client.get(url).content.decode(), form_id="w-editor-form")
+    form.setlist("news_kinds", ["news", "event", "career"])
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "Already sent to another topic: career (Career and Training Opportunities)." in (
+        response.content.decode()
+    )
+    assert Interest.objects.sources().get(pk=news.pk).news_kinds == ["news", "event"]
+
+
+def test_a_page_whose_kind_no_topic_receives_offers_no_sending(admin_client, audience):
+    Interest.objects.sources().filter(slug="career-and-training-opportunities").update(
+        news_kinds=[]
+    )
+    page = NewsPage.objects.get(slug="sample-emt-recruitment")
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert reverse("newsletter_send_page", args=[page.pk]) not in html
