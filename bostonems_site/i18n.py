@@ -21,3 +21,15 @@ class PathLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def version_in_language(queryset, language_code):
+    """From translatable objects with one version per language (e.g. the site-wide text), the
+    version in `language_code`, else the default language's, else None. One query; when a
+    language has several, the queryset's last one wins."""
+    codes = {language_code, settings.LANGUAGE_CODE}
+    versions = {
+        item.locale.language_code: item
+        for item in queryset.filter(locale__language_code__in=codes).select_related("locale")
+    }
+    return versions.get(language_code) or versions.get(settings.LANGUAGE_CODE)

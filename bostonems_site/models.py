@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
+from bostonems_site.i18n import version_in_language
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -264,12 +265,7 @@ class SiteText(TranslatableMixin, models.Model):
     def for_language(cls, language_code):
         """The version in `language_code`, else the English one, else the defaults (a new
         site before its seed content is loaded). One query."""
-        codes = {language_code, settings.LANGUAGE_CODE}
-        versions = {
-            text.locale.language_code: text
-            for text in cls.objects.filter(locale__language_code__in=codes).select_related("locale")
-        }
-        return versions.get(language_code) or versions.get(settings.LANGUAGE_CODE) or cls()
+        return version_in_language(cls.objects.all(), language_code) or cls()
 
 
 class SiteAlert(TranslatableMixin, PageOrAddressLink):

@@ -25,6 +25,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from bostonems_site.i18n import version_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 
 EMAIL_MAX_LENGTH = 254
@@ -547,19 +548,8 @@ class NewsletterSignupPage(BasePage):
         """The live sign-up page in `language_code` (its texts word the forms, pages and emails),
         else the English one, else an unsaved page carrying the default texts when editors have
         not created it (so the feature never breaks for lack of a page). One query."""
-        codes = {language_code, settings.LANGUAGE_CODE}
-        pages = {
-            page.locale.language_code: page
-            for page in cls.objects.live()
-            .filter(locale__language_code__in=codes)
-            .select_related("locale")
-            .order_by("-pk")
-        }
-        return (
-            pages.get(language_code)
-            or pages.get(settings.LANGUAGE_CODE)
-            or cls(title="Sign up for updates")
-        )
+        pages = cls.objects.live().order_by("-pk")  # the oldest page of a language wins
+        return version_in_language(pages, language_code) or cls(title="Sign up for updates")
 
     def get_context(self, request, *args, form=None, **kwargs):
         """The page with an empty form, or with `form` (a bound form with errors) when the

@@ -112,7 +112,7 @@ def signup(request):
         if form.is_robot:
             return redirect("newsletter:check_email")  # tell robots nothing
         if not form.is_valid():
-            response = render_signup_page(request, texts, form, status=400).render()
+            response = render_signup_page(request, texts, form, status=400)
             response["Content-Language"] = language
             return response
     services.request_subscription(
@@ -153,7 +153,8 @@ def private_link_page(view):
     "no-referrer": with no-referrer browsers send `Origin: null` and the CSRF check of our own
     POST would fail). Resolves the token to a subscriber or answers with a friendly 400
     (changed link), 410 (expired) or 404 (subscriber deleted). The page is in the subscriber's
-    language (these addresses have no language prefix; see in_language)."""
+    language whatever the address's prefix (links sent before the prefix existed have none;
+    see in_language)."""
 
     @wraps(view)
     def wrapper(request, token, salt):
