@@ -47,7 +47,7 @@ def _empty_cache():
     """Each test starts with an empty cache: database rollbacks between tests don't purge it."""
     from django.core.cache import cache
 
-    from bostonems_site.page_cache import local_entries
+    from page_cache.middleware import local_entries
 
     cache.clear()
     local_entries.clear()

@@ -356,7 +356,7 @@ class SiteAlert(TranslatableMixin, PageOrAddressLink):
 
     def next_change(self, now=None):
         """When this alert next appears or disappears by itself (None: it won't). Cached pages
-        must not outlive that moment (see bostonems_site/page_cache.py)."""
+        must not outlive that moment (see page_cache/middleware.py)."""
         now = now or timezone.now()
         if not self.enabled:
             return None

@@ -235,7 +235,7 @@ class NewsletterViewSetGroup(SnippetViewSetGroup):
 
 
 # Registered as a snippet (wagtail-localize's translate actions are for snippets; saving a
-# topic also purges the page cache, see bostonems_site/cache_purge.py).
+# topic also purges the page cache, see page_cache/purge.py).
 register_snippet(NewsletterViewSetGroup)
 
 

@@ -19,6 +19,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "bostonems_site",
+    "page_cache",
     "divisions",
     "media_library",
     "newsletter",
@@ -51,8 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a hit costs no SQL and skips every other middleware; stored responses already
     # carry the headers those added (HTTPS is enforced before anything is stored: see
-    # bostonems_site/page_cache.py).
-    "bostonems_site.page_cache.PageCacheMiddleware",
+    # page_cache/middleware.py).
+    "page_cache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,7 +95,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-# Full-page cache for anonymous visitors (bostonems_site/page_cache.py): purged on every
+# Full-page cache for anonymous visitors (page_cache/middleware.py): purged on every
 # content change; s-maxage lets a CDN keep pages briefly too.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)

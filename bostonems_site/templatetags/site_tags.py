@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from bostonems_site.page_cache import expire_cached_page_at
 from bostonems_site.templatetags.i18n_tags import page_translations
+from page_cache.middleware import expire_cached_page_at
 
 register = template.Library()
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
 from bostonems_site.models import SiteSettings
-from bostonems_site.page_cache import PageCacheMiddleware
 from bostonems_site.tests.servers import gunicorn, redis_server
 from divisions.models import DivisionPage
+from page_cache.middleware import PageCacheMiddleware
 
 pytestmark = pytest.mark.django_db
 

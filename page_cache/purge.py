@@ -14,7 +14,7 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Locale, Page, Site
 from wagtail.snippets.models import get_snippet_models
 
-from .page_cache import bump_generation
+from .middleware import bump_generation
 
 PURGING_BASES = (
     Page,

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PageCacheConfig(AppConfig):
+    name = "page_cache"
+    verbose_name = "Full-page cache"
+
+    def ready(self):
+        from . import purge
+
+        purge.connect()
