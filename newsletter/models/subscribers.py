@@ -49,7 +49,7 @@ class Subscriber(models.Model):
     )
     language_code = models.CharField(max_length=15, default="en")
     # The durable outbox: an email that still has to go out. Cleared only once it was sent, so a
-    # mail server outage loses nothing (see `manage.py send_pending_newsletter_mail`).
+    # mail server outage loses nothing (sent by `manage.py run_newsletter_worker`).
     mail_due = models.CharField(
         "email waiting to be sent", max_length=20, choices=Mail.choices, blank=True, default=""
     )
