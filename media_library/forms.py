@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from divisions.forms import RelatedDivisionsPageForm
 
 PUBLISH_REQUIRED = {
     "summary": "Write a short description before publishing.",
@@ -12,7 +13,7 @@ PUBLISH_REQUIRED = {
 }
 
 
-class VideoPageForm(WagtailAdminPageForm):
+class VideoPageForm(RelatedDivisionsPageForm):
     """The admin form for video pages.
 
     Drafts may be incomplete. Wagtail (7+) defers required fields when an editor saves a draft

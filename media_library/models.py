@@ -1,6 +1,5 @@
 from datetime import date, timedelta
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +13,7 @@ from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
 from media_library.webvtt import MAX_BYTES, WebVTTError, parse_webvtt
@@ -86,8 +86,6 @@ class VideoGalleryPage(BasePage):
         return min(max(number, 1), paginator.num_pages)
 
     def get_context(self, request, *args, **kwargs):
-        from divisions.models import DivisionPage
-
         context = super().get_context(request, *args, **kwargs)
         videos = VideoPage.objects.child_of(self).live()
         divisions = (
@@ -119,7 +117,7 @@ class VideoGalleryPage(BasePage):
         return context
 
 
-class VideoPage(BasePage):
+class VideoPage(RelatedDivisionsMixin, BasePage):
     publication_date = models.DateField(
         default=date.today,
         help_text="When the video was first shown. The gallery and the “Video & Multimedia” "
@@ -231,7 +229,7 @@ class VideoPage(BasePage):
             help_text="…or use a video hosted on YouTube or Vimeo (one of the two).",
         ),
         FieldPanel("transcript"),
-        FieldPanel("related_divisions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("related_divisions"),
     ]
     search_fields = BasePage.search_fields + [
         index.SearchField("summary"),
