@@ -197,7 +197,12 @@ TASKS = {
 # Uploaded videos live in wagtailmedia's library (admin: Media). Only formats every current
 # browser plays natively; captions are WebVTT files in the documents library.
 INSTALLED_APPS += ["wagtailmedia"]
-WAGTAILMEDIA = {"VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"]}
+# Videos only (the site has no audio): the upload form reads length, size and a still frame
+# from the file with FFmpeg when installed (media_library/video_upload.py).
+WAGTAILMEDIA = {
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"],
+    "MEDIA_FORM_BASE": "media_library.video_upload.VideoUploadForm",
+}
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]
 
 # --- Site essentials (issue 6): security headers, Content-Security-Policy, admin lockout -----
