@@ -44,15 +44,17 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: database rollbacks between tests don't purge it."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: database rollbacks between tests don't purge them."""
+    from django.core.cache import caches
 
     from page_cache.middleware import local_entries
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     local_entries.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     local_entries.clear()
 
 

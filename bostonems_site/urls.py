@@ -22,6 +22,7 @@ urlpatterns += [
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("healthz", site_views.healthz, name="healthz"),
 ]
+handler400 = "bostonems_site.views.bad_request"
 handler500 = "bostonems_site.views.server_error"
 
 if settings.DEBUG:

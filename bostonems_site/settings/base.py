@@ -93,13 +93,56 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-# Full-page cache for anonymous visitors (page_cache/middleware.py): purged on every
-# content change; s-maxage lets a CDN keep pages briefly too.
+# --- Shared cache, full-page cache, rate-limit counters --------------------------------------
+
+
+def shared_caches(cache_url):
+    """CACHES for CACHE_URL: pages and everything else in "default", rate-limit counters in
+    "ratelimit" (RATELIMIT_CACHE_URL, by default beside the pages but apart from them, so that
+    storing pages never evicts a counter: the file cache culls at random when full). Both fail
+    soft when the backend is unreachable (page_cache/backends.py)."""
+    default = env.cache_url_config(cache_url)
+    ratelimit = env.cache_url_config(env("RATELIMIT_CACHE_URL", default=cache_url))
+    if ratelimit == default:
+        if default["BACKEND"].endswith("FileBasedCache"):
+            ratelimit["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-ratelimit"
+        elif default["BACKEND"].endswith("LocMemCache"):
+            ratelimit["LOCATION"] = "ratelimit"
+        else:
+            ratelimit["KEY_PREFIX"] = "ratelimit"
+    if default["BACKEND"].endswith("FileBasedCache"):
+        # Django's default of 300 files is fewer than the pages × languages this site has.
+        default.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+    return {
+        "default": fail_soft(default, "default"),
+        "ratelimit": fail_soft(ratelimit, "ratelimit"),
+    }
+
+
+def fail_soft(config, alias):
+    options = {
+        "BACKEND": config["BACKEND"],
+        "ALIAS": alias,
+        "REAL_OPTIONS": config.get("OPTIONS", {}),
+    }
+    return {**config, "BACKEND": "page_cache.backends.FailSoftCache", "OPTIONS": options}
+
+
+CACHES = shared_caches(env("CACHE_URL", default="locmemcache://"))
+
+# Full-page cache for anonymous visitors (page_cache/middleware.py): purged on every content
+# change; s-maxage lets a CDN keep pages briefly too. A page is fresh for PAGE_CACHE_TIMEOUT
+# after it was stored (or until the next purge); the last copy is kept PAGE_CACHE_STALE_TIMEOUT
+# to be served while one request renders the new one (at most PAGE_CACHE_REVALIDATE_SECONDS)
+# and while the database is unreachable. Only the query parameters listed here reach a page's
+# cache key; others are ignored (a page never reads them), so they cannot flood the cache.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)
+PAGE_CACHE_STALE_TIMEOUT = env.int("PAGE_CACHE_STALE_TIMEOUT", default=7 * 24 * 60 * 60)
+PAGE_CACHE_REVALIDATE_SECONDS = 10
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
+PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p"]
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
