@@ -16,6 +16,7 @@ Configure with the real backend's settings under OPTIONS["BACKEND"] (settings/ba
 `fail_soft`); `is_degraded` and `check()` let the page cache and /healthz see the state.
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -141,7 +142,5 @@ class FailSoftCache(BaseCache):
         return self._call("clear")
 
     def close(self, **kwargs):
-        try:
+        with contextlib.suppress(CONNECTION_ERRORS):
             self.real.close(**kwargs)
-        except CONNECTION_ERRORS:
-            pass
