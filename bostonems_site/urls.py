@@ -10,6 +10,7 @@ from bostonems_site import views as site_views
 from bostonems_site.sitemaps import MultilingualSitemap
 
 urlpatterns = [
+    path("admin/password_reset/", site_views.RateLimitedPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -17,11 +17,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Locale, Page
 
-from bostonems_site import seo
+from bostonems_site import ratelimit, seo
 
 logger = logging.getLogger(__name__)
 
@@ -247,3 +249,29 @@ def _log_database_outage(exception):
     if now - _last_outage_log >= 60:
         _last_outage_log = now
         logger.error("Database unavailable, answering 503 or stored pages: %s", exception)
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """The admin's "forgot password" form, limited per client and per address: each request
+    sends an email, so an unlimited form lets anyone flood an editor's inbox (or our mail
+    provider's quota)."""
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        address = (request.POST.get("email") or "").strip().lower()
+        limit, window = settings.ADMIN_PASSWORD_RESET_LIMIT, settings.ADMIN_PASSWORD_RESET_WINDOW
+        allowed = ratelimit.allow(request, "password-reset", limit, window)
+        if allowed and address:
+            allowed = ratelimit.allow(request, "password-reset", limit, window, subject=address)
+        if allowed:
+            return super().post(request, *args, **kwargs)
+        form.full_clean()
+        form.add_error(
+            None,
+            _("Too many password reset requests. Please wait %(minutes)s minutes and try again.")
+            % {"minutes": window // 60},
+        )
+        response = self.form_invalid(form)
+        response.status_code = 429
+        response["Retry-After"] = str(window)
+        return response

@@ -142,7 +142,13 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)
 PAGE_CACHE_STALE_TIMEOUT = env.int("PAGE_CACHE_STALE_TIMEOUT", default=7 * 24 * 60 * 60)
 PAGE_CACHE_REVALIDATE_SECONDS = 10
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
-PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p"]
+PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p", "q"]
+
+# Admin "forgot password" emails: at most this many requests per client, and per address,
+# per window (bostonems_site/ratelimit.py).
+ADMIN_PASSWORD_RESET_LIMIT = env.int("ADMIN_PASSWORD_RESET_LIMIT", default=5)
+ADMIN_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
+
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -313,9 +313,12 @@ def test_query_parameters_a_page_reads_get_their_own_entry(client, seeded_site):
     assert client.get("/videos/?cb=9&division=fleet-services")["X-Cache"] == "HIT"
 
 
-def test_search_results_are_not_stored(client, seeded_site):
-    client.get("/search/?q=ambulance")
-    assert client.get("/search/?q=ambulance").get("X-Cache") != "HIT"
+def test_search_results_are_never_served_from_the_empty_search_page(client, seeded_site):
+    client.get("/search/")
+    results = client.get("/search/?q=ambulance")
+    assert results.get("X-Cache") != "HIT"
+    assert 'value="ambulance"' in results.content.decode()
+    assert client.get("/search/?q=ambulance").get("X-Cache") != "HIT"  # nor stored
 
 
 def test_pages_are_served_while_the_shared_cache_is_down(client, seeded_site, caplog):
