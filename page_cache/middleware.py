@@ -76,16 +76,17 @@ class LocalEntries:
         self.lock = threading.Lock()
 
     def get(self, key):
-        """(generation, entry) or None."""
+        """(generation, entry, checked) or None; `checked` is the generation that was current
+        when the shared cache was last asked for this key."""
         with self.lock:
             stored = self.entries.get(key)
             if stored is not None:
                 self.entries.move_to_end(key)
             return stored
 
-    def put(self, key, generation, entry):
+    def put(self, key, generation, entry, checked=None):
         with self.lock:
-            self.entries[key] = (generation, entry)
+            self.entries[key] = (generation, entry, generation if checked is None else checked)
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
@@ -204,14 +205,21 @@ def _build_response(request, entry, state):
     return response
 
 
-def _last_copy(key, generation):
-    """(generation, entry) of the newest copy this process can reach, or None."""
-    copy = local_entries.get(key)
-    if copy is None or copy[0] != generation:
-        shared = cache.get(key)
-        if shared is not None:
-            copy = shared
-            local_entries.put(key, *copy)
+def _current(copy, generation):
+    return copy is not None and copy[0] == generation and _fresh(copy[1])
+
+
+def _last_copy(key, generation, recheck=False):
+    """(generation, entry) of the newest copy this process can reach, or None. The shared
+    cache is asked once per generation (or on `recheck`): while another request renders, the
+    stale copy comes from this process's memory, not over the network every time."""
+    local = local_entries.get(key)
+    if local is not None and not recheck and generation in (local[0], local[2]):
+        return local[:2]
+    shared = cache.get(key)
+    copy = shared if shared is not None else (local[:2] if local is not None else None)
+    if copy is not None:
+        local_entries.put(key, *copy, checked=generation)
     return copy
 
 
@@ -240,13 +248,18 @@ class PageCacheMiddleware:
         key = _entry_key(request)
         generation = current_generation()
         copy = _last_copy(key, generation)
-        if copy is not None and copy[0] == generation and _fresh(copy[1]):
+        if _current(copy, generation):
             return _build_response(request, copy[1], "HIT")
 
         lock_key = LOCK_KEY_PREFIX + key
         holds_lock = cache.add(lock_key, 1, timeout=settings.PAGE_CACHE_REVALIDATE_SECONDS)
         if copy is not None and not holds_lock:
             return _build_response(request, copy[1], "STALE")  # another request is rendering
+        if copy is not None:
+            copy = _last_copy(key, generation, recheck=True)  # rendered meanwhile elsewhere?
+            if _current(copy, generation):
+                cache.delete(lock_key)
+                return _build_response(request, copy[1], "HIT")
         try:
             response = self.get_response(request)
             if getattr(response, "database_unavailable", False) and copy is not None:
