@@ -227,6 +227,7 @@ def service_unavailable(request, exception=None):
     _log_database_outage(exception)
     response = _static_page("503.html", 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
     response.database_unavailable = True
+    response._has_been_logged = True  # by _log_database_outage: Django would log every request
     return response
 
 
