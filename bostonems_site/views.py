@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError, connection, models
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -146,7 +146,7 @@ def healthz(request):
     holds no copies to serve (its shared cache is down, or empty). A database that is down for
     every node still leaves each node serving its stored pages (and 503 for the rest), which
     beats a load balancer taking every node out. A cache outage alone is "degraded": pages
-    render without it. The mail queue (update emails) never fails the check: a stopped worker
+    render without it. The mail queue (newsletter emails) never fails the check: a stopped worker
     delays email, not pages; it shows "delayed" so monitoring can alert on it.
     """
     from django.core.cache import cache
@@ -185,13 +185,19 @@ def _database_state():
 
 
 def _mail_queue_state():
-    from django.db.models import Min
-    from django_tasks_db.models import DBTaskResult
+    """The newsletter's outbox (newsletter/worker.py): emails due to subscribers and queued
+    update deliveries. "delayed" when one has waited longer than MAIL_QUEUE_DELAY."""
+    from newsletter.models import Delivery, Subscriber
 
-    ready = DBTaskResult.objects.ready().filter(backend_name="newsletter")
-    summary = ready.aggregate(waiting=models.Count("id"), oldest=Min("enqueued_at"))
-    late = summary["oldest"] is not None and summary["oldest"] < timezone.now() - MAIL_QUEUE_DELAY
-    return ("delayed" if late else "ok"), summary["waiting"]
+    due = Subscriber.objects.exclude(mail_due="")
+    queued = Delivery.objects.filter(status=Delivery.Status.QUEUED)
+    late_since = timezone.now() - MAIL_QUEUE_DELAY
+    waiting = due.count() + queued.count()
+    late = (
+        due.filter(mail_requested_at__lt=late_since).exists()
+        or queued.filter(mailing__created_at__lt=late_since).exists()
+    )
+    return ("delayed" if late else "ok"), waiting
 
 
 # The error handlers below never read the request body or touch the database: they also answer

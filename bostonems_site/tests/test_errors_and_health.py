@@ -112,13 +112,14 @@ def test_healthz_reports_a_cache_outage_without_failing(client, seeded_site):
     assert response.json()["cache"] == "unavailable"
 
 
-def test_healthz_reports_update_emails_nobody_sends(client, seeded_site):
-    from django_tasks_db.models import DBTaskResult
+def test_healthz_reports_emails_nobody_sends(client, seeded_site):
+    from newsletter.models import Subscriber
 
-    from newsletter.tasks import send_mailing
-
-    send_mailing.enqueue(0)
-    DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(hours=1))
+    Subscriber.objects.create(
+        email="waiting@example.org",
+        mail_due=Subscriber._meta.get_field("mail_due").choices[0][0],
+        mail_requested_at=timezone.now() - datetime.timedelta(hours=1),
+    )
     body = client.get("/healthz").json()
     assert body["mail queue"] == "delayed" and body["mail queue waiting"] == 1
     assert body["status"] == "ok"
