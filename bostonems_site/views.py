@@ -151,11 +151,11 @@ def healthz(request):
     """
     from django.core.cache import cache
 
-    from page_cache.middleware import GENERATION_KEY
+    from page_cache.middleware import PAGES_STORED_KEY
 
     database = _database_state()
     cache_up = cache.check() if hasattr(cache, "check") else True
-    pages_in_cache = cache_up and cache.get(GENERATION_KEY) is not None
+    pages_in_cache = cache_up and cache.get(PAGES_STORED_KEY) is not None
     mail_queue, waiting = _mail_queue_state() if database == "ok" else ("unavailable", None)
     if database == "ok":
         status = "ok" if cache_up else "degraded"

@@ -54,6 +54,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from bostonems_site.views import DATABASE_ERRORS, service_unavailable
 
 GENERATION_KEY = "pagecache:generation"
+# Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
+PAGES_STORED_KEY = "pagecache:pages-stored"
 LOCK_KEY_PREFIX = "pagecache:rendering:"
 CACHE_HEADER = "X-Cache"
 # Requests carrying a session (editors) or pending messages (django.contrib.messages' cookie
@@ -233,6 +235,7 @@ def _store(request, response, key, generation):
     gzipped = gzip.compress(body, compresslevel=6)
     entry = (response.status_code, headers, body, gzipped, expires, time.time())
     cache.set(key, (generation, entry), timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
+    cache.set(PAGES_STORED_KEY, True, timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
     local_entries.put(key, generation, entry)
     return entry
 
