@@ -29,7 +29,8 @@ run: $(VENV)/.installed
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000
 
-## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true)
+## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true); ends with the
+## ten slowest set-ups and tests (pytest.ini), the seed being built once per session
 test: $(VENV)/.dev-installed lint
 ifeq ($(CI),true)
 	scripts/with-postgres.sh $(BIN)/pytest
@@ -64,10 +65,11 @@ serve: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-## bench: production setup (gunicorn, PostgreSQL, shared cache) measured with wrk; prints a report
+## bench: production setup (gunicorn, a throwaway PostgreSQL, shared cache) measured with wrk;
+## prints a report
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
-	scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py
 
 ## messages: collect interface text from templates and code into locale/<lang>/LC_MESSAGES/django.po
 MESSAGE_LANGUAGES := es ht zh_Hans vi kea pt ru ar fr so

@@ -17,6 +17,16 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 640}}
 
 
+def empty_caches():
+    """Empty the Django cache and this process's copies of cached pages."""
+    from django.core.cache import cache
+
+    from page_cache.middleware import local_entries
+
+    cache.clear()
+    local_entries.clear()
+
+
 def home_page():
     return ensure_home()
 

@@ -1,10 +1,10 @@
-"""Fixtures for the newsletter tests: the two seed topics, a same-origin sign-up POST that
-runs the after-commit email like a real request, and a clean rate-limit cache per test."""
+"""Fixtures for the newsletter tests: the two seed topics and a same-origin sign-up POST that
+runs the after-commit email like a real request. (The root conftest empties the rate-limit
+cache before each test.)"""
 
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from wagtail.models import Locale
 
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
@@ -19,13 +19,6 @@ TEXTS = SimpleNamespace(
         if getattr(field, "has_default", lambda: False)()
     }
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
