@@ -36,6 +36,15 @@ def publish(parent, page):
     return add_child(parent, page)
 
 
+def soup(client, url, status=200):
+    """The parsed HTML of `url`, which must answer `status` (None: any status)."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(url)
+    assert status is None or response.status_code == status, url
+    return BeautifulSoup(response.content, "html.parser")
+
+
 def count_queries(client, url, status=200):
     """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed); `status`
     None accepts any response (e.g. a 404 page)."""
