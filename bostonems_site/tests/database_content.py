@@ -61,7 +61,11 @@ def snapshot():
 def restore(data):
     from django.contrib.contenttypes.models import ContentType
 
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    # Sequences keep counting (as after Django's own flushes between transactional tests): the
+    # snapshot's rows keep their ids, and new rows must not be given those ids again.
+    call_command(
+        "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+    )
     ContentType.objects.clear_cache()  # ids cached before the flush may be gone
     connection.creation.deserialize_db_from_string(data)
     ContentType.objects.clear_cache()
