@@ -1,6 +1,7 @@
 """Test-session plumbing shared by every app: the real database check, a real browser, and
 helpers to build published page trees."""
 
+import contextlib
 import os
 import shutil
 
@@ -40,6 +41,18 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     if IN_CI and _database_vendor() != "postgresql":
         pytest.exit("CI=true but the test database is not PostgreSQL (set DATABASE_URL).", 2)
+    _remove_stale_sqlite_journal()
+
+
+def _remove_stale_sqlite_journal():
+    """An interrupted run can leave the SQLite test database's write-ahead log behind. Django
+    deletes and recreates only the database file, and SQLite would replay the old log into the
+    new one, so the log goes first."""
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if _database_vendor() == "sqlite3" and test_name:
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{test_name}{suffix}")
 
 
 @pytest.fixture(scope="session", autouse=True)

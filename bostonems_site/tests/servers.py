@@ -312,7 +312,7 @@ def production_env(database_url, **overrides):
 # --- For tests: gunicorn over the test database, Redis skipped where not installed --------------
 
 
-def test_database_url():
+def database_url():
     """A URL for the database the tests are using right now (a SQLite file or PostgreSQL)."""
     from django.db import connection
 
@@ -323,9 +323,6 @@ def test_database_url():
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-test_database_url.__test__ = False  # a helper, not a test, despite its name
-
-
 @contextlib.contextmanager
 def gunicorn(static_root, workers=2, **env_overrides):
     """gunicorn with production settings over the test database (commit what it should see);
@@ -333,7 +330,7 @@ def gunicorn(static_root, workers=2, **env_overrides):
     from django.conf import settings
 
     env = production_env(
-        test_database_url(),
+        database_url(),
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         **env_overrides,

@@ -160,14 +160,14 @@ def production_server(tmp_path_factory, collected_static, database_content, djan
     """gunicorn with the production settings (HTTPS redirect on, as deployed) over the test
     database with the seed content committed, and collected static files."""
     from bostonems_site.tests.database_content import SEEDED
-    from bostonems_site.tests.servers import test_database_url
+    from bostonems_site.tests.servers import database_url
 
     tmp_path = tmp_path_factory.mktemp("production")
     with django_db_blocker.unblock():
         database_content.switch_to(SEEDED)
     env = production_env(
         tmp_path,
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=database_url(),
         STATIC_ROOT=str(collected_static),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
