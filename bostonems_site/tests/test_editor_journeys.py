@@ -1,0 +1,182 @@
+"""In a real Chromium, in the real admin, from a fresh seed: a moderator (the role that may
+publish) creates a division page with a new image, publishes a video page with an uploaded
+video and its captions, and translates a division into Arabic; each journey ends with what a
+visitor then sees on the public site.
+
+Each journey is one test and clicks what an editor clicks (the labels docs/editors.md names),
+so a change to the admin that would mislead the editors' guide fails here."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from PIL import Image
+from playwright.sync_api import expect
+
+from bostonems_site.tests.helpers import VIEWPORTS
+from divisions.models import DivisionIndexPage, DivisionPage
+from media_library.models import VideoPage
+from media_library.tests.test_browser import serve_media_files
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long password 1"
+SEED_FILES = Path(settings.BASE_DIR) / "media_library" / "seed_files"
+
+
+def png(width, height, name):
+    """A picture file as the browser uploads it (Playwright's file payload)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 40)).save(buffer, "PNG")
+    return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
+
+
+@pytest.fixture
+def moderator_page(live_site, browser, django_user_model):
+    """Chromium signed in, through the login form, as a user only in Moderators."""
+    user = django_user_model.objects.create_user("moderator", "mod@example.org", PASSWORD)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    serve_media_files(page, live_site.url)
+    page.goto(live_site.url + "/admin/login/")
+    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_site.url + "/admin/")
+    yield page
+    context.close()
+
+
+def explore(page, *titles):
+    """Pages → the home page → … in the page explorer."""
+    page.get_by_role("button", name="Pages").click()
+    page.get_by_role("dialog", name="Page explorer").get_by_role(
+        "link", name="Boston EMS English"
+    ).click()
+    for title in titles:
+        page.get_by_role("link", name=f"Explore child pages of '{title}'").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Exploring: {title}")
+
+
+def add_child_page(page):
+    page.get_by_role("navigation", name="Actions").get_by_role(
+        "link", name="Add child page"
+    ).click()
+
+
+def upload_in_chooser(page, chooser_button, upload, title, tab="Upload"):
+    """Open a chooser from the page editor and upload a new file in its modal."""
+    page.get_by_role("button", name=chooser_button).click()
+    modal = page.get_by_role("dialog")
+    modal.get_by_role("tab", name=tab).click()
+    modal.get_by_label("File*").set_input_files(upload)
+    modal.get_by_label("Title*").fill(title)
+    modal.get_by_role("button", name="Upload").click()
+    expect(modal).to_be_hidden()
+
+
+def type_rich_text(region, text):
+    """Draftail (the rich text editor) reads key presses, not a value set on the field."""
+    region.get_by_role("textbox").press_sequentially(text)
+
+
+def publish_from_editor(page, title):
+    """The editor saves drafts by itself while one types (Wagtail's autosave); publishing
+    during one of those saves is refused as a conflict, so wait until the last edit is saved,
+    as the "Saved" indicator shows an editor."""
+    form = page.locator("form[data-edit-form]")
+    expect(form).to_have_attribute("data-w-unsaved-has-edits-value", "false")
+    footer = page.get_by_role("navigation", name="Actions (footer)")
+    footer.get_by_role("button", name="More actions").click()
+    footer.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Page '{title}' has been published.")
+
+
+def test_a_moderator_creates_and_publishes_a_division_with_an_image(live_site, moderator_page):
+    page = moderator_page
+    explore(page, "Divisions")
+    add_child_page(page)
+    # Only division pages may go under Divisions, so the form opens straight away.
+    expect(page.get_by_role("heading", level=1)).to_have_text("New: Division page")
+    page.get_by_role("textbox", name="Title*").fill("Marine Unit")
+    page.get_by_role("textbox", name="Summary*").fill(
+        "Boats and crews for emergencies on Boston Harbor."
+    )
+    upload_in_chooser(page, "Choose an image", png(1600, 900, "harbor.png"), "Harbor boat")
+    page.get_by_role("textbox", name="Hero image alt text").fill(
+        "An EMS boat on Boston Harbor at dawn"
+    )
+    body = page.get_by_role("region", name="Body")
+    body.get_by_role("button", name="Insert a block").click()
+    body.get_by_role("option", name="Paragraph").click()
+    type_rich_text(body, "The Marine Unit answers calls on the water all year.")
+    publish_from_editor(page, "Marine Unit")
+
+    division = DivisionPage.objects.get(slug="marine-unit")
+    page.goto(live_site.url + division.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Marine Unit")
+    hero = page.get_by_role("img", name="An EMS boat on Boston Harbor at dawn")
+    expect(hero).to_be_visible()
+    assert hero.evaluate("image => image.complete && image.naturalWidth") > 0
+    expect(page.get_by_text("The Marine Unit answers calls on the water all year.")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Divisions")).to_have_attribute("aria-current", "true")
+
+    index = DivisionIndexPage.objects.get(locale__language_code="en")
+    page.goto(live_site.url + index.url)
+    card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="Marine Unit"))
+    expect(card).to_contain_text("Boats and crews for emergencies on Boston Harbor.")
+    link = card.get_by_role("link", name="More information about Marine Unit")
+    expect(link).to_have_attribute("href", division.url)
+
+
+def test_a_moderator_uploads_a_video_with_captions_and_publishes_its_page(
+    live_site, moderator_page
+):
+    page = moderator_page
+    # The file goes into the media library first; its length is read from the file.
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Media").click()
+    page.get_by_role("link", name="Add video").click()
+    page.get_by_label("Title*").fill("Harbor rescue drill")
+    page.get_by_label("File*").set_input_files(SEED_FILES / "sample-video.mp4")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status")).to_contain_text("Media file 'Harbor rescue drill' added.")
+
+    explore(page, "Video & Multimedia")
+    add_child_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("New: Video page")
+    page.get_by_role("textbox", name="Title*").fill("Harbor rescue drill")
+    page.get_by_role("textbox", name="Description*").fill(
+        "Crews practise pulling a swimmer out of Boston Harbor."
+    )
+    upload_in_chooser(page, "Choose an image", png(960, 540, "drill.png"), "Harbor drill still")
+    page.get_by_role("textbox", name="Thumbnail alt text").fill(
+        "A rescuer in a red survival suit swims to a buoy"
+    )
+    page.get_by_role("button", name="Choose video").click()
+    page.get_by_role("dialog").get_by_role("link", name="Harbor rescue drill").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    # Captions are a WebVTT document, uploaded from the page's document chooser.
+    captions = SEED_FILES / "sample-video.en.vtt"
+    upload_in_chooser(page, "Choose a document", captions, "Harbor rescue drill captions")
+    type_rich_text(
+        page.get_by_role("region", name="Transcript*"),
+        "Instructor: Swimmer in the water! Throw the line.",
+    )
+    publish_from_editor(page, "Harbor rescue drill")
+
+    video = VideoPage.objects.get(slug="harbor-rescue-drill")
+    page.goto(live_site.url + video.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Harbor rescue drill")
+    player = page.locator("video")
+    expect(player.locator("source")).to_have_attribute("src", video.video_file.url)
+    track = player.locator("track")
+    expect(track).to_have_attribute("src", video.captions.url)
+    expect(track).to_have_attribute("srclang", "en")
+    expect(track).to_have_attribute("label", "English")
+    expect(page.locator(".video-meta__duration")).to_have_text(re.compile(r"Length\s+0:08"))
+    expect(page.get_by_text("Instructor: Swimmer in the water! Throw the line.")).to_be_visible()
