@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
+from bostonems_site.i18n import in_english_order, in_language, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
@@ -89,18 +90,18 @@ class VideoGalleryPage(BasePage):
         from divisions.models import DivisionPage
 
         context = super().get_context(request, *args, **kwargs)
-        videos = VideoPage.objects.child_of(self).live()
-        divisions = (
-            DivisionPage.objects.live()
-            .filter(videos__in=videos)
-            .distinct()
-            .order_by("path")
-            .only("id", "title", "slug", "path", "url_path")
-        )
+        # Every video, in the page's language where translated (bostonems_site.i18n).
+        videos = under_page_in_language(self, VideoPage.objects.live(), children_only=True)
+        # The divisions the videos name (English videos name English divisions), each in the
+        # page's language where translated.
+        named = DivisionPage.objects.filter(videos__in=videos).values("translation_key")
+        divisions = in_english_order(
+            in_language(DivisionPage.objects.live().filter(translation_key__in=named))
+        ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
         form = VideoFilterForm(request.GET, divisions=list(divisions))
         division = form.cleaned_data["division"] if form.is_valid() else None
         if division is not None:
-            videos = videos.filter(related_divisions=division)
+            videos = videos.filter(related_divisions__translation_key=division.translation_key)
         videos = (
             videos.order_by(*NEWEST_FIRST)
             .defer("transcript")
