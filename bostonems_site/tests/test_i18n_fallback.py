@@ -88,9 +88,7 @@ def test_untranslated_addresses_of_every_page_type_redirect_to_the_english_page(
     assert client.get("/ht/no-such-page/").status_code == 404
 
 
-def test_translated_address_with_the_english_slug_leads_to_the_translation(
-    client, translated_site
-):
+def test_translated_address_with_the_english_slug_leads_to_the_translation(client, translated_site):
     spanish = DivisionPage.objects.get(slug="training", locale__language_code="es")
     spanish.slug = "capacitacion"
     spanish.save_revision().publish()
