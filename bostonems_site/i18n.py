@@ -68,15 +68,15 @@ def in_language(queryset, language_code=None):
     """Objects of `queryset` in `language_code` (the active language when None), plus the
     English ones not translated into it yet, annotated with `content_language` for
     `language_attributes`. One query (subqueries), so ordering, slicing and pagination stay in
-    the database."""
+    the database; the outer filter is on `pk` alone, so search backends accept it too."""
     language_code = language_code or translation.get_language()
     source = settings.LANGUAGE_CODE
     shown = queryset.annotate(content_language=F("locale__language_code"))
-    if language_code == source:
-        return shown.filter(locale__language_code=source)
     own = queryset.filter(locale__language_code=language_code)
     if hasattr(queryset.model, "alias_of"):
         own = own.exclude(UNTRANSLATED_COPY)
+    if language_code == source:
+        return shown.filter(pk__in=own.values("pk"))
     untranslated = queryset.filter(locale__language_code=source).exclude(
         translation_key__in=own.values("translation_key")
     )
@@ -86,22 +86,15 @@ def in_language(queryset, language_code=None):
 def under_page_in_language(page, queryset, children_only=False):
     """`queryset` narrowed to the pages below `page` (its children only, if asked) and below
     the English version of `page`, in the visitor's language (see `in_language`): a Spanish
-    listing shows every item, in Spanish where translated. One more query for a translated
-    page (the English version's place in the tree), none for an English one."""
-    paths = [page.path]
-    # Served pages are in the active language (others redirect before they render).
-    if translation.get_language() != settings.LANGUAGE_CODE:
-        from wagtail.models import Page
+    listing shows every item, in Spanish where translated. Still one query."""
+    from wagtail.models import Page
 
-        source = Page.objects.filter(
-            translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE
-        )
-        paths += list(source.values_list("path", flat=True)[:1])
-    place = Q()
-    for path in paths:
-        place |= Q(path__startswith=path)
-    narrowed = queryset.filter(place).filter(
-        **({"depth": page.depth + 1} if children_only else {"depth__gt": page.depth})
+    english_path = Page.objects.filter(
+        translation_key=page.translation_key, locale__language_code=settings.LANGUAGE_CODE
+    ).values("path")[:1]
+    narrowed = queryset.filter(
+        Q(path__startswith=page.path) | Q(path__startswith=Subquery(english_path)),
+        **({"depth": page.depth + 1} if children_only else {"depth__gt": page.depth}),
     )
     return in_language(narrowed)
 

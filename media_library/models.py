@@ -92,9 +92,10 @@ class VideoGalleryPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Every video, in the page's language where translated (bostonems_site.i18n).
         videos = under_page_in_language(self, VideoPage.objects.live(), children_only=True)
-        # The divisions the videos name (English videos name English divisions), each in the
-        # page's language where translated.
-        named = DivisionPage.objects.filter(videos__in=videos).values("translation_key")
+        # The divisions live videos name (English videos name English divisions), each in the
+        # page's language where translated. Every video is in this gallery (or its English
+        # version): there is only one.
+        named = DivisionPage.objects.filter(videos__live=True).values("translation_key")
         divisions = in_english_order(
             in_language(DivisionPage.objects.live().filter(translation_key__in=named))
         ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
