@@ -59,11 +59,6 @@ def version_in_language(queryset, language_code):
 UNTRANSLATED_COPY = Q(alias_of__isnull=False) & ~Q(alias_of__locale=F("locale"))
 
 
-def is_untranslated_copy(page):
-    """An alias of a page in another language: English text under a translated address."""
-    return bool(page.alias_of_id) and page.alias_of.locale_id != page.locale_id
-
-
 def in_language(queryset, language_code=None):
     """Objects of `queryset` in `language_code` (the active language when None), plus the
     English ones not translated into it yet, annotated with `content_language` for
