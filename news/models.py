@@ -15,6 +15,8 @@ from wagtail.search import index
 from bostonems_site.blocks import BodyBlock
 from bostonems_site.i18n import under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from divisions.forms import RelatedDivisionsPageForm
+from divisions.models import RelatedDivisionsMixin
 
 
 class NewsKind(models.TextChoices):
@@ -97,7 +99,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return feed(request)
 
 
-class NewsPage(BasePage):
+class NewsPage(RelatedDivisionsMixin, BasePage):
     date = models.DateField(
         default=timezone.localdate, help_text="Publication date shown to visitors."
     )
@@ -154,6 +156,7 @@ class NewsPage(BasePage):
         index.FilterField("kind"),
         index.FilterField("date"),
     ]
+    base_form_class = RelatedDivisionsPageForm
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 
