@@ -38,18 +38,31 @@ def main_menu(context):
         .filter(depth=home.depth + 1)
         .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
     )
-    current_path = getattr(context.get("page"), "path", "")
+    current = context.get("page")
+    current_key, section_keys = current_sections(current)
     items = []
     for page in in_english_order(in_language(sections)):
-        if current_path == page.path:
+        if page.translation_key == current_key:
             state = "page"
-        elif current_path.startswith(page.path):
+        elif page.translation_key in section_keys:
             state = "true"
         else:
             state = ""
         lang = page.content_language if page.content_language != get_language() else ""
         items.append({"page": page, "current": state, "lang": lang})
     return {"menu_items": items, "request": request}
+
+
+def current_sections(page):
+    """The translation keys of the page shown and of its ancestors. The menu finds the current
+    section by these, not by tree path: on a translated page the section is often still the
+    English page (not translated yet), which lives in the English tree. The ancestors are the
+    breadcrumb trail's, fetched anyway."""
+    depth = getattr(page, "depth", None) or 0  # views without a page, unsaved stand-ins
+    if depth < 2:
+        return None, set()
+    ancestors = trail_ancestors(page) if depth > 2 else []
+    return page.translation_key, {ancestor.translation_key for ancestor in ancestors}
 
 
 def menu_home(page, request):

@@ -25,6 +25,13 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "a long password 1"
 SEED_FILES = Path(settings.BASE_DIR) / "media_library" / "seed_files"
+ARABIC_TITLE = "قسم التدريب"
+# The seed's main menu, in tree order (the home page's children shown in menus).
+MENU_SECTIONS = [
+    ("Divisions", "/divisions/"),
+    ("Video & Multimedia", "/videos/"),
+    ("News & Events", "/news/"),
+]
 
 
 def png(width, height, name):
@@ -180,3 +187,56 @@ def test_a_moderator_uploads_a_video_with_captions_and_publishes_its_page(
     expect(track).to_have_attribute("label", "English")
     expect(page.locator(".video-meta__duration")).to_have_text(re.compile(r"Length\s+0:08"))
     expect(page.get_by_text("Instructor: Swimmer in the water! Throw the line.")).to_be_visible()
+
+
+def test_a_moderator_translates_a_division_into_arabic(live_site, moderator_page):
+    page = moderator_page
+    explore(page, "Divisions")
+    page.get_by_role("button", name="More options for 'Training Division'").click()
+    page.get_by_role("link", name="Translate this page").click()
+    page.get_by_role("checkbox", name="العربية").check()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "The page 'Training Division' was successfully submitted for translation into العربية"
+    )
+    # wagtail-localize's translation editor: one segment per sentence, English beside it.
+    expect(page.get_by_role("heading", name="English to العربية translation")).to_be_visible()
+    title = (
+        page.get_by_role("listitem")
+        .filter(has=page.get_by_role("heading", name="Title", exact=True))
+        .first
+    )
+    title.get_by_role("button", name="Translate").click()
+    title.get_by_role("textbox").fill(ARABIC_TITLE)
+    title.get_by_role("button", name="Save").click()
+    expect(title.get_by_text("Translated manually")).to_be_visible()
+    page.get_by_role("button", name="Publish in العربية").click()
+    # Segments left untranslated keep the English text until someone translates them.
+    expect(page.get_by_role("status")).to_contain_text(f"Published '{ARABIC_TITLE}' in العربية")
+
+    # The translated division is served in Arabic, right to left, at its Arabic address.
+    page.goto(live_site.url + "/ar/divisions/training/")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ARABIC_TITLE)
+    # The menu shows every section; none is translated yet, so each is the English page,
+    # marked as English, and the division's own section is the current one.
+    menu = page.locator("nav.main-menu")
+    links = menu.get_by_role("link")
+    expect(links).to_have_count(len(MENU_SECTIONS))
+    for link, (name, address) in zip(links.all(), MENU_SECTIONS, strict=True):
+        expect(link).to_have_text(name)
+        expect(link).to_have_attribute("href", address)
+        expect(link).to_have_attribute("lang", "en")
+    expect(menu.get_by_role("link", name="Divisions")).to_have_attribute("aria-current", "true")
+
+    # The home page and the division index were copied into Arabic only as English aliases
+    # (wagtail-localize needs them for the address above): they are not Arabic pages, so
+    # their Arabic addresses lead to the English pages.
+    for arabic, english in (("/ar/", "/"), ("/ar/divisions/", "/divisions/")):
+        response = page.goto(live_site.url + arabic)
+        assert response.url == live_site.url + english, arabic
+        expect(html).to_have_attribute("lang", "en")
+    card = page.get_by_role("listitem").filter(has_text="Training Division")
+    expect(card.get_by_role("link")).to_have_attribute("href", "/divisions/training/")

@@ -122,8 +122,13 @@ def test_translating_one_division_publishes_no_english_page_in_arabic(client, ar
 
 def test_arabic_page_marks_and_isolates_its_english_parts(client, arabic_training):
     html = html_of(client, "/ar/divisions/training/")
-    # Menu and breadcrumbs: the English sections, marked English and left-to-right.
-    assert re.search(r'<a href="/divisions/" lang="en" dir="ltr" hreflang="en">Divisions</a>', html)
+    # Menu and breadcrumbs: the English sections, marked English and left-to-right; the
+    # division's section is still the current one.
+    assert re.search(
+        r'<a href="/divisions/" aria-current="true" lang="en" dir="ltr" hreflang="en">'
+        r"Divisions</a>",
+        html,
+    )
     assert re.search(r'<a href="/ar/divisions/" lang="en" dir="ltr">Divisions</a>', html)
     # Site settings and the (untranslated) site-wide text are English.
     assert '<address lang="en" dir="ltr">785 Albany Street' in html
