@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 INSTALLED_APPS = [
     "bostonems_site",
     "page_cache",
+    "site_alerts",
     "divisions",
     "media_library",
     "newsletter",
