@@ -123,11 +123,8 @@ class HomePage(BasePage):
     parent_page_types = ["wagtailcore.Page"]
 
     def get_context(self, request, *args, **kwargs):
-        from divisions.models import DivisionIndexPage, DivisionPage
-
+        # The division cards, latest news and videos come from their apps' template tags.
         context = super().get_context(request, *args, **kwargs)
-        context["division_index"] = DivisionIndexPage.objects.child_of(self).live().first()
-        context["divisions"] = DivisionPage.objects.descendant_of(self).live().order_by("path")
         context["related_links"] = self.related_links.select_related("link_page")
         return context
 
