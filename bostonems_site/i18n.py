@@ -1,4 +1,4 @@
-"""Language selection for the multilingual site (issue 9).
+"""The multilingual site's language logic, in one place (template tags only call it).
 
 The URL decides the language: `/es/...` is Spanish, an unprefixed path is English. Unlike
 Django's LocaleMiddleware we never guess from Accept-Language or a cookie, so a URL always
@@ -7,6 +7,7 @@ language's page to a visitor of another, and no response needs `Vary: Accept-Lan
 """
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.utils import translation
 
 
@@ -33,3 +34,35 @@ def version_in_language(queryset, language_code):
         for item in queryset.filter(locale__language_code__in=codes).select_related("locale")
     }
     return versions.get(language_code) or versions.get(settings.LANGUAGE_CODE)
+
+
+def page_translations(page, request):
+    """The live versions of `page` in every language (itself included), as dicts with code,
+    name and url; one query per page per request, shared by the head and the switcher."""
+    if page is None or not hasattr(page, "get_translations"):
+        return []
+    if not hasattr(page, "_live_translations"):
+        names = dict(settings.LANGUAGES)
+        order = list(names)
+        pages = page.get_translations(inclusive=True).live().select_related("locale")
+        items = []
+        for translation in pages:
+            code = translation.locale.language_code
+            url_parts = translation.get_url_parts(request)
+            if code in names and url_parts:
+                site_id, root_url, path = url_parts
+                url = root_url + path
+                info = LANG_INFO.get(code, {})
+                items.append(
+                    {
+                        "code": code,
+                        "name": names[code],
+                        "bidi": info.get("bidi", False),
+                        "url": url,
+                        "path": path,
+                        "current": translation.pk == page.pk,
+                    }
+                )
+        items.sort(key=lambda item: order.index(item["code"]))
+        page._live_translations = items
+    return page._live_translations

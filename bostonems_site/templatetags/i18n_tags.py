@@ -1,42 +1,11 @@
-"""Language switcher and hreflang alternates (issue 9)."""
+"""Language switcher and hreflang alternates; the logic lives in bostonems_site/i18n.py."""
 
 from django import template
 from django.conf import settings
-from django.conf.locale import LANG_INFO
+
+from bostonems_site.i18n import page_translations
 
 register = template.Library()
-
-
-def page_translations(page, request):
-    """The live versions of `page` in every language (itself included), as dicts with code,
-    name and url; one query per page per request, shared by the head and the switcher."""
-    if page is None or not hasattr(page, "get_translations"):
-        return []
-    if not hasattr(page, "_live_translations"):
-        names = dict(settings.LANGUAGES)
-        order = list(names)
-        pages = page.get_translations(inclusive=True).live().select_related("locale")
-        items = []
-        for translation in pages:
-            code = translation.locale.language_code
-            url_parts = translation.get_url_parts(request)
-            if code in names and url_parts:
-                site_id, root_url, path = url_parts
-                url = root_url + path
-                info = LANG_INFO.get(code, {})
-                items.append(
-                    {
-                        "code": code,
-                        "name": names[code],
-                        "bidi": info.get("bidi", False),
-                        "url": url,
-                        "path": path,
-                        "current": translation.pk == page.pk,
-                    }
-                )
-        items.sort(key=lambda item: order.index(item["code"]))
-        page._live_translations = items
-    return page._live_translations
 
 
 @register.inclusion_tag("includes/hreflang_links.html", takes_context=True)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from bostonems_site.templatetags.i18n_tags import page_translations
+from bostonems_site.i18n import page_translations
 
 register = template.Library()
 
