@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
 from bostonems_site.i18n import version_in_language
+from bostonems_site.links import link_target_error, link_target_url
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -67,17 +68,16 @@ class PageOrAddressLink(models.Model):
 
     def clean(self):
         super().clean()
-        neither = not self.link_page_id and not self.link_url
-        if (self.link_page_id and self.link_url) or (neither and self.link_required):
-            message = "Choose a page on this site or enter an external address (one of the two)."
+        message = link_target_error(
+            bool(self.link_page_id), bool(self.link_url), self.link_required
+        )
+        if message:
             raise ValidationError({"link_page": message, "link_url": message})
 
     @property
     def url(self):
-        """Empty when the chosen page was deleted or unpublished, so templates leave it out."""
-        if self.link_page_id:
-            return self.link_page.url if self.link_page and self.link_page.live else ""
-        return self.link_url
+        # A page deleted since (SET_NULL) leaves no id: the link then has no target.
+        return link_target_url(self.link_page if self.link_page_id else None, self.link_url)
 
 
 class RelatedLink(TranslatableMixin, PageOrAddressLink, Orderable):

@@ -169,7 +169,11 @@ def test_division_page_renders_every_body_block(client, seeded_site, django_user
                     },
                     {
                         "type": "call_to_action",
-                        "value": {"text": "See all divisions", "page": index.id, "url": ""},
+                        "value": {
+                            "text": "See all divisions",
+                            "page": index.id,
+                            "external_url": "",
+                        },
                     },
                     {"type": "document", "value": {"document": document.id, "title": ""}},
                 ]
@@ -199,7 +203,7 @@ def test_call_to_action_needs_exactly_one_target():
 
     block = CallToActionBlock()
     with pytest.raises(StructBlockValidationError):
-        block.clean(block.to_python({"text": "Go", "page": None, "url": ""}))
+        block.clean(block.to_python({"text": "Go", "page": None, "external_url": ""}))
 
 
 def test_page_types_render(client, seeded_site):
