@@ -80,7 +80,7 @@ def browser():
 
 
 def _load_seed_content(translations=False):
-    """The seed content; the sample translations (issue 9) only when a test asks for them,
+    """The seed content; the sample translations only when a test asks for them,
     so that other tests can look pages up by slug."""
     from io import StringIO
 
@@ -101,7 +101,7 @@ def seeded_site(db):
 
 @pytest.fixture
 def translated_site(db):
-    """The full seed content including the sample Spanish translations (issue 9)."""
+    """The full seed content including the sample Spanish translations."""
     from bostonems_site.models import HomePage
 
     _load_seed_content(translations=True)

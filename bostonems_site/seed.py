@@ -39,7 +39,7 @@ HOME_RELATED_LINKS = [
 
 
 def ensure_locales():
-    """One Wagtail locale per language in settings.WAGTAIL_CONTENT_LANGUAGES (issue 9)."""
+    """One Wagtail locale per language in settings.WAGTAIL_CONTENT_LANGUAGES."""
     existing = set(Locale.objects.values_list("language_code", flat=True))
     Locale.objects.bulk_create(
         Locale(language_code=code)
@@ -119,7 +119,7 @@ def ensure_site_text():
     if site_text is None:
         site_text = SiteText(locale=locale)
         site_text.related_links = [
-            ("link", {"title": title, "page": None, "url": url})
+            ("link", {"title": title, "page": None, "external_url": url})
             for title, url in HOME_RELATED_LINKS
         ]
         site_text.save()

@@ -1,4 +1,4 @@
-"""sitemap.xml for every language (issue 9): each page's entry lists its live translations as
+"""sitemap.xml for every language: each page's entry lists its live translations as
 `<xhtml:link rel="alternate" hreflang>` (Django's sitemap template renders `alternates`)."""
 
 from collections import defaultdict

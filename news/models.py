@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
-from bostonems_site.models import INTRO_FEATURES, BasePage
+from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 
 
 class NewsKind(models.TextChoices):
@@ -178,6 +178,11 @@ class NewsPage(BasePage):
 
     def structured_data(self, request):
         url = self.get_full_url(request)
+        # The department, as editors name it in the site settings (already fetched for the header).
+        department = {
+            "@type": "GovernmentOrganization",
+            "name": SiteSettings.for_request(request).department_name,
+        }
         data = {"@context": "https://schema.org", "name": self.title, "url": url}
         data["description"] = self.summary
         if self.image:
@@ -195,7 +200,7 @@ class NewsPage(BasePage):
             }
             data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
             data["eventStatus"] = "https://schema.org/EventScheduled"
-            data["organizer"] = {"@type": "GovernmentOrganization", "name": "Boston EMS"}
+            data["organizer"] = department
         else:
             data.update(
                 {
@@ -203,7 +208,7 @@ class NewsPage(BasePage):
                     "headline": self.title[:110],
                     "datePublished": self.date.isoformat(),
                     "dateModified": (self.last_published_at or timezone.now()).isoformat(),
-                    "publisher": {"@type": "GovernmentOrganization", "name": "Boston EMS"},
+                    "publisher": department,
                 }
             )
         return data

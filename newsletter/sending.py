@@ -73,7 +73,7 @@ def localized_topic(interest, language_code, cache=None):
 
 def build_update(delivery, page, base_url, topics=None):
     """The update email, worded in the subscriber's language when the sign-up page (and the
-    topic) is translated into it (issue 9)."""
+    topic) is translated into it."""
     with translation.override(delivery.subscriber.language_code):
         return _build_update(delivery, page, base_url, topics)
 

@@ -150,7 +150,7 @@ def absolute_url(base_url, path):
 
 def build_message(subscriber, kind, base_url=""):
     """The confirmation or manage-preferences email, plain text with an HTML alternative, in
-    the subscriber's language when the sign-up page is translated into it (issue 9)."""
+    the subscriber's language when the sign-up page is translated into it."""
     with translation.override(subscriber.language_code):
         return _build_message(subscriber, kind, base_url)
 

@@ -82,7 +82,7 @@ def render_signup_page(request, page, form, status):
 
 def signup_language(source):
     """The language of the page the form was sent from (its path: /es/... is Spanish); the
-    endpoint itself has no language prefix (issue 9)."""
+    endpoint itself has no language prefix."""
     return (get_language_from_path(source or "") or get_language() or settings.LANGUAGE_CODE)[:15]
 
 
@@ -102,7 +102,7 @@ def signup(request):
         data = request.POST
     except (MultiPartParserError, BadRequest, SuspiciousOperation):
         return problem(request, texts, texts.error_form_tampered, 400)
-    # Errors are shown in the language of the page the form was on (issue 9).
+    # Errors are shown in the language of the page the form was on.
     language = signup_language(data.get("source"))
     texts = NewsletterSignupPage.for_language(language)
     # The topic values are the English topics' slugs, so a sign-up in any language stores

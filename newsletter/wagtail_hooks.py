@@ -146,7 +146,7 @@ class SubscriberViewSet(ModelViewSet):
         return Permission.objects.filter(content_type=content_type, codename__in=codenames)
 
 
-# --- Topics (Interest): a translatable snippet (issue 9) ------------------------------------
+# --- Topics (Interest): a translatable snippet ------------------------------------
 # The English topics are the topics: the listing shows them (drag to reorder) unless a language
 # is chosen in the Locale filter, new topics are always English, and each has wagtail-localize's
 # "Translate" / "Sync translated snippets" buttons. A translation only carries the name.

@@ -1,4 +1,4 @@
-"""Multilingual site (issue 9): pages per language, switcher, lang/dir, hreflang, sitemap,
+"""Multilingual site: pages per language, switcher, lang/dir, hreflang, sitemap,
 cache separation, interface text, and an editor starting a translation in the admin."""
 
 import re

@@ -1,4 +1,4 @@
-"""Interface text catalogues (issue 9): every catalogue in locale/ is complete, consistent with
+"""Interface text catalogues: every catalogue in locale/ is complete, consistent with
 its compiled .mo file, and Spanish pages show the Spanish interface text, not the English."""
 
 import gettext
