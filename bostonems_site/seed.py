@@ -1,5 +1,7 @@
-"""Seed helpers shared by every app's seed module. Everything here is idempotent: objects are
-looked up by a stable key first and only created when missing, never overwritten."""
+"""Seed helpers shared by every app's seed module, and the core's own seed content (the site,
+the home page, the site-wide text and their sample translations). Everything here is
+idempotent: objects are looked up by a stable key first and only created when missing, never
+overwritten."""
 
 import colorsys
 import hashlib

@@ -12,13 +12,13 @@ from bostonems_site.seed import ensure_home
 
 
 def seed_modules():
-    """Each installed app's `seed` module that contributes content, in INSTALLED_APPS order.
-    The core finds them through the app registry instead of naming content apps; an app whose
-    content links to another's is listed after it in INSTALLED_APPS.
+    """The `seed` module of each of the project's own apps (top-level packages of this
+    repository), in INSTALLED_APPS order. The core finds them through the app registry rather
+    than naming content apps; an app whose content links to another's is listed after it.
 
     A seed module contributes with `load(home, stdout)` and, for the sample translations,
-    `load_translations(home, stdout)`; `bostonems_site.seed` has only the latter (the home
-    page itself is created first, by ensure_home)."""
+    `load_translations(home, stdout)`; both must be idempotent and leave what editors changed
+    alone. `bostonems_site.seed` has only the latter (ensure_home creates the home page first)."""
     project_dir = Path(settings.BASE_DIR).resolve()
     modules = []
     for app_config in apps.get_app_configs():
