@@ -60,9 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    # Background tasks: the newsletter's sending queue (see TASKS).
+    # Background tasks (see TASKS).
     "django_tasks",
-    "django_tasks_db",
     # The video library (admin: Media).
     "wagtailmedia",
     # Content-Security-Policy and the admin sign-in lockout.
@@ -134,12 +133,9 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 
-# Background tasks. The newsletter backend is a database queue worked by
-# `manage.py db_worker --backend newsletter`; Wagtail's own small tasks run immediately.
-TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "newsletter": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-}
+# Wagtail's own small background tasks run immediately. Newsletter emails are queued in the
+# newsletter's own tables and sent by `manage.py run_newsletter_worker` (newsletter/worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Files ---------------------------------------------------------------------------------
 STATICFILES_FINDERS = [
