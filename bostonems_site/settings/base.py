@@ -350,6 +350,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
+# /healthz asks the apps concerned (the core imports no app): whether the page cache holds
+# pages to serve, and the state of the newsletter's mail queue.
+HEALTH_PAGES_STORED = "page_cache.middleware.pages_are_stored"
+HEALTH_MAIL_QUEUE_STATE = "newsletter.health.mail_queue_state"
+
 # /.well-known/security.txt stays valid this many days after each request (RFC 9116).
 SECURITY_TXT_EXPIRES_DAYS = 180
 

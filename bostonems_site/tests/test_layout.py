@@ -163,6 +163,7 @@ def test_no_import_cycle_between_apps():
 
 
 def test_the_core_imports_no_other_app():
-    """The core keeps configuration, the home page and site settings; everything else (content
-    apps, site alerts, the page cache) plugs into it, never the other way round."""
+    """The core keeps configuration, the home page and site settings; content apps and site
+    alerts, the page cache plug into it (template tags, seed modules, settings naming their
+    functions), never the other way round."""
     assert app_graph()[CORE] == set()
