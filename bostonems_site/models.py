@@ -10,7 +10,10 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
-from bostonems_site.i18n import version_in_language
+from bostonems_site.i18n import (
+    route_with_english_fallback,
+    version_in_language,
+)
 from bostonems_site.links import link_target_error, link_target_url
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -121,6 +124,9 @@ class HomePage(BasePage):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+
+    def route(self, request, path_components):
+        return route_with_english_fallback(self, request, path_components, super().route)
 
     def get_context(self, request, *args, **kwargs):
         # The division cards, latest news and videos come from their apps' template tags.

@@ -17,14 +17,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from wagtail.admin.views.account import PasswordResetView
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from bostonems_site import ratelimit, seo
+from bostonems_site.i18n import in_language
 
 logger = logging.getLogger(__name__)
 
@@ -51,29 +51,14 @@ def search_terms(query):
     return " ".join(word.lower() for word in WORD.findall(query))
 
 
-def pages_in_visitors_language():
-    """Live public pages in the language of the URL, plus the English pages not translated into
-    it yet, so a Spanish visitor finds every subject once, in Spanish where possible."""
-    pages = Page.objects.live().public().filter(depth__gt=1)
-    codes = {get_language(), settings.LANGUAGE_CODE}
-    locales = dict(
-        Locale.objects.filter(language_code__in=codes).values_list("language_code", "pk")
-    )
-    active, default = locales.get(get_language()), locales.get(settings.LANGUAGE_CODE)
-    if active is None or active == default:
-        return pages.filter(locale_id=default)
-    translated = list(pages.filter(locale_id=active).values_list("translation_key", flat=True))
-    untranslated = pages.filter(locale_id=default).exclude(translation_key__in=translated)
-    return pages.filter(locale_id=active) | untranslated
-
-
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     results_page = None
     if query:
         terms = search_terms(query)
-        pages = pages_in_visitors_language().specific()
+        # The visitor's language, plus the English pages not translated into it yet.
+        pages = in_language(Page.objects.live().public().filter(depth__gt=1)).specific()
         results = pages.search(terms) if terms else pages.none()
         paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
         results_page = paginator.get_page(request.GET.get("page"))

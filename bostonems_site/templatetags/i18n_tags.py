@@ -1,9 +1,11 @@
-"""Language switcher and hreflang alternates; the logic lives in bostonems_site/i18n.py."""
+"""Language switcher, hreflang alternates and the marking of English fallbacks; the logic
+lives in bostonems_site/i18n.py."""
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 
-from bostonems_site.i18n import page_translations
+from bostonems_site.i18n import language_attributes, page_translations
 
 register = template.Library()
 
@@ -19,3 +21,17 @@ def hreflang_links(context):
 def language_switcher(context):
     items = page_translations(context.get("page"), context.get("request"))
     return {"translations": items if len(items) > 1 else []}
+
+
+@register.filter
+def lang_attrs(obj):
+    """`<h3{{ division|lang_attrs }}>`: lang and dir for an English fallback (see
+    bostonems_site.i18n.language_attributes)."""
+    return language_attributes(obj)
+
+
+@register.filter
+def bdi(text):
+    """Text isolated from the sentence around it (`<bdi>`): a name written left-to-right stays
+    whole inside a right-to-left sentence, and the sentence's punctuation stays outside it."""
+    return format_html("<bdi>{}</bdi>", text)
