@@ -86,17 +86,29 @@ def upload_in_chooser(page, chooser_button, upload, title, tab="Upload"):
     expect(modal).to_be_hidden()
 
 
-def type_rich_text(region, text):
-    """Draftail (the rich text editor) reads key presses, not a value set on the field."""
-    region.get_by_role("textbox").press_sequentially(text)
+def type_last_edit(page, region, text):
+    """Type into a rich text field (Draftail reads key presses, not a value set on the field)
+    as the last edit before publishing, and wait for the editor's own autosave to store it.
+
+    The editor saves a draft by itself shortly after each change, and its first save turns the
+    new page's form into the page's edit form. Publishing while such a save is on its way
+    races it (a second page with the same slug, or a conflict), and typing while the form is
+    being turned can go unsaved; an editor sees "Saved" before going on, and so does this."""
+    form = page.locator("form[data-edit-form]")
+    expect(form).to_have_attribute("action", re.compile(r"/admin/pages/\d+/edit/"))
+    indicator = page.locator("#w-autosave-indicator")
+    expect(indicator).not_to_have_attribute("data-w-autosave-state-value", "saving")
+    with page.expect_response(
+        lambda response: (
+            response.request.method == "POST" and text in (response.request.post_data or "")
+        )
+    ) as autosave:
+        region.get_by_role("textbox").press_sequentially(text)
+    assert autosave.value.ok
+    expect(form).to_have_attribute("data-w-unsaved-has-edits-value", "false")
 
 
 def publish_from_editor(page, title):
-    """The editor saves drafts by itself while one types (Wagtail's autosave); publishing
-    during one of those saves is refused as a conflict, so wait until the last edit is saved,
-    as the "Saved" indicator shows an editor."""
-    form = page.locator("form[data-edit-form]")
-    expect(form).to_have_attribute("data-w-unsaved-has-edits-value", "false")
     footer = page.get_by_role("navigation", name="Actions (footer)")
     footer.get_by_role("button", name="More actions").click()
     footer.get_by_role("button", name="Publish").click()
@@ -120,7 +132,7 @@ def test_a_moderator_creates_and_publishes_a_division_with_an_image(live_site, m
     body = page.get_by_role("region", name="Body")
     body.get_by_role("button", name="Insert a block").click()
     body.get_by_role("option", name="Paragraph").click()
-    type_rich_text(body, "The Marine Unit answers calls on the water all year.")
+    type_last_edit(page, body, "The Marine Unit answers calls on the water all year.")
     publish_from_editor(page, "Marine Unit")
 
     division = DivisionPage.objects.get(slug="marine-unit")
@@ -128,7 +140,7 @@ def test_a_moderator_creates_and_publishes_a_division_with_an_image(live_site, m
     expect(page.get_by_role("heading", level=1)).to_have_text("Marine Unit")
     hero = page.get_by_role("img", name="An EMS boat on Boston Harbor at dawn")
     expect(hero).to_be_visible()
-    assert hero.evaluate("image => image.complete && image.naturalWidth") > 0
+    assert hero.evaluate("image => image.decode().then(() => image.naturalWidth)") > 0
     expect(page.get_by_text("The Marine Unit answers calls on the water all year.")).to_be_visible()
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.get_by_role("link", name="Divisions")).to_have_attribute("aria-current", "true")
@@ -170,7 +182,8 @@ def test_a_moderator_uploads_a_video_with_captions_and_publishes_its_page(
     # Captions are a WebVTT document, uploaded from the page's document chooser.
     captions = SEED_FILES / "sample-video.en.vtt"
     upload_in_chooser(page, "Choose a document", captions, "Harbor rescue drill captions")
-    type_rich_text(
+    type_last_edit(
+        page,
         page.get_by_role("region", name="Transcript*"),
         "Instructor: Swimmer in the water! Throw the line.",
     )
