@@ -10,7 +10,8 @@ purpose: Event.previousStartDate (only for rescheduled events), VideoObject.expi
 regionsAllowed, ineligibleRegion and publication (only for expiring, region-locked or live
 videos), VideoObject.hasPart/interactionStatistic (the site keeps no chapters or view counts)
 and the company identifiers of Organization (taxID, duns, legalName...), which a city
-department does not have. Organization.sameAs depends on the social links editors enter."""
+department does not have. Organization.email and sameAs depend on whether editors entered an
+address and social accounts."""
 
 import json
 import re
@@ -61,7 +62,7 @@ TYPE_RULES = {
     ),
     "BreadcrumbList": Rules(required=("itemListElement",)),
     "Organization": Rules(
-        recommended=("name", "url", "logo", "description", "address", "telephone", "email"),
+        recommended=("name", "url", "logo", "description", "address", "telephone"),
         nested={"address": Rules(recommended=("streetAddress", "addressLocality"))},
     ),
 }
