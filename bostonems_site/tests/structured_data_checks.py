@@ -5,8 +5,11 @@ properties of the objects nested in them, and the value formats (absolute URLs, 
 dates with a time zone, ISO 8601 durations). `page_problems` returns one readable sentence per
 broken rule.
 
-Recommended properties that only apply in situations the site never has are left out on
-purpose: Event.previousStartDate (only for rescheduled events), VideoObject.expires,
+Recommended properties the site can't state truthfully are left out on purpose, because
+Google's general guidelines forbid marking up what the page doesn't show: Event.offers and
+performer (editors record no admission price or performers; a made-up "free" offer would be
+false for a paid course). So are those that only apply in situations the site never has:
+Event.previousStartDate (only for rescheduled events), VideoObject.expires,
 regionsAllowed, ineligibleRegion and publication (only for expiring, region-locked or live
 videos), VideoObject.hasPart/interactionStatistic (the site keeps no chapters or view counts)
 and the company identifiers of Organization (taxID, duns, legalName...), which a city
@@ -30,7 +33,6 @@ class Rules:
     nested: dict = field(default_factory=dict)
 
 
-NAMED = Rules(required=("name",))
 ORGANIZER = Rules(required=("name",), recommended=("url",))
 TYPE_RULES = {
     "NewsArticle": Rules(
@@ -45,15 +47,11 @@ TYPE_RULES = {
             "eventAttendanceMode",
             "eventStatus",
             "image",
-            "offers",
             "organizer",
-            "performer",
         ),
         nested={
             "location": Rules(required=("address",), recommended=("name",)),
-            "offers": Rules(recommended=("availability", "price", "priceCurrency", "url")),
             "organizer": ORGANIZER,
-            "performer": NAMED,
         },
     ),
     "VideoObject": Rules(
