@@ -26,8 +26,10 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed_content
 	$(MANAGE) ensure_local_admin
-	@# The newsletter worker sends updates in the background while the site runs.
-	$(MANAGE) db_worker --backend newsletter --interval 2 & worker=$$!; \
+	@# The newsletter worker sends every email in the background while the site runs; it
+	@# rides out database and mail server outages, and scripts/supervise.sh restarts it
+	@# should it ever stop.
+	scripts/supervise.sh $(MANAGE) run_newsletter_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000
 
