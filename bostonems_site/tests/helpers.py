@@ -1,4 +1,5 @@
-"""Small helpers for tests: build and publish page trees, run axe in a real browser."""
+"""Small helpers for tests: build and publish page trees, set up the site states the site-wide
+suites cover (every language, alerts, logo), run axe in a real browser."""
 
 from io import StringIO
 
