@@ -45,7 +45,7 @@ $(VNU_JAR): package.json package-lock.json
 		npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the HTML validation test will be skipped"; fi
 
-## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true)
+## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true); lists the 10 slowest
 test: $(VENV)/.dev-installed lint $(VNU_JAR)
 ifeq ($(CI),true)
 	scripts/with-postgres.sh $(BIN)/pytest
@@ -88,10 +88,10 @@ lighthouse: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
-## bench: production setup (gunicorn, PostgreSQL, shared cache) measured with wrk; prints a report
+## bench: production setup (gunicorn, throwaway PostgreSQL, shared cache) measured with wrk; a report
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
-	scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py
 
 ## messages: collect interface text from templates and code into locale/<lang>/LC_MESSAGES/django.po
 MESSAGE_LANGUAGES := es ht zh_Hans vi kea pt ru ar fr so

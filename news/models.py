@@ -14,6 +14,8 @@ from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from divisions.forms import RelatedDivisionsPageForm
+from divisions.models import RelatedDivisionsMixin
 
 
 class NewsKind(models.TextChoices):
@@ -93,7 +95,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return feed(request)
 
 
-class NewsPage(BasePage):
+class NewsPage(RelatedDivisionsMixin, BasePage):
     date = models.DateField(
         default=timezone.localdate, help_text="Publication date shown to visitors."
     )
@@ -150,6 +152,7 @@ class NewsPage(BasePage):
         index.FilterField("kind"),
         index.FilterField("date"),
     ]
+    base_form_class = RelatedDivisionsPageForm
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 

@@ -91,6 +91,20 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# SQLite (`make run`, `make serve`, local tests) has editors saving, visitors signing up and the
+# newsletter worker writing at the same moment. With Django's defaults a transaction starts as a
+# reader and fails at once with "database is locked" when it tries to write while another
+# connection holds the lock. IMMEDIATE takes the write lock at BEGIN, where SQLite waits up to
+# "timeout" seconds for it; write-ahead logging lets pages be read during a write, and
+# synchronous=NORMAL (SQLite's advice with WAL) skips a disk flush per commit: a power cut may
+# lose the last commits but never corrupts the file.
+# PostgreSQL, the production database, needs none of this.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -178,7 +192,12 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Uploaded videos live in wagtailmedia's library (admin: Media). Only formats every current
 # browser plays natively; captions are WebVTT files in the documents library.
 INSTALLED_APPS += ["wagtailmedia"]
-WAGTAILMEDIA = {"VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"]}
+# Videos only (the site has no audio): the upload form reads length, size and a still frame
+# from the file with FFmpeg when installed (media_library/video_upload.py).
+WAGTAILMEDIA = {
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"],
+    "MEDIA_FORM_BASE": "media_library.video_upload.VideoUploadForm",
+}
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]
 
 # --- Site essentials (issue 6): security headers, Content-Security-Policy, admin lockout -----
