@@ -100,7 +100,19 @@ def first_video(base):
     return re.search(r'href="(/videos/[a-z0-9-]+/)"', html).group(1)
 
 
-def lighthouse(url):
+def lighthouse(url, attempts=3):
+    """One Lighthouse run's report. On a busy machine Chromium sometimes misses Lighthouse's
+    time limits (the run fails rather than scoring); such a run is tried again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return lighthouse_once(url)
+        except subprocess.CalledProcessError as error:
+            print(f"Lighthouse failed on {url} (attempt {attempt}):", error.stderr[-2000:])
+            if attempt == attempts:
+                raise
+
+
+def lighthouse_once(url):
     result = subprocess.run(
         [
             str(LIGHTHOUSE),
