@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -178,10 +179,13 @@ def main():
     version = report["lighthouseVersion"]
     table = [
         START,
-        f"Measured {datetime.date.today().isoformat()} with `make lighthouse` (Lighthouse "
-        f"{version}, mobile preset, headless Chromium, seed content, production settings under "
-        f"gunicorn on this shared 2-core machine; the median of {RUNS} runs per page, as "
-        "Performance varies by a few points between runs).",
+        *textwrap.wrap(
+            f"Measured {datetime.date.today().isoformat()} with `make lighthouse` (Lighthouse "
+            f"{version}, mobile preset, headless Chromium, seed content, production settings under "
+            f"gunicorn on this shared 2-core machine; the median of {RUNS} runs per page, as "
+            "Performance varies by a few points between runs).",
+            width=96,
+        ),
         "",
         "| Page | Performance | Accessibility | Best practices | SEO |",
         "| --- | ---: | ---: | ---: | ---: |",
