@@ -13,7 +13,12 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
-from bostonems_site.i18n import version_in_language
+from bostonems_site.i18n import (
+    in_english_order,
+    route_with_english_fallback,
+    under_page_in_language,
+    version_in_language,
+)
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -125,12 +130,20 @@ class HomePage(BasePage):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
+    def route(self, request, path_components):
+        return route_with_english_fallback(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         from divisions.models import DivisionIndexPage, DivisionPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["division_index"] = DivisionIndexPage.objects.child_of(self).live().first()
-        context["divisions"] = DivisionPage.objects.descendant_of(self).live().order_by("path")
+        # Every division in the page's language, the English ones where not translated yet.
+        context["division_index"] = under_page_in_language(
+            self, DivisionIndexPage.objects.live(), children_only=True
+        ).first()
+        context["divisions"] = in_english_order(
+            under_page_in_language(self, DivisionPage.objects.live())
+        )
         context["related_links"] = self.related_links.select_related("link_page")
         return context
 

@@ -1,4 +1,4 @@
-"""sitemap.xml for every language (issue 9): each page's entry lists its live translations as
+"""sitemap.xml for every language: each page's entry lists its live translations as
 `<xhtml:link rel="alternate" hreflang>` (Django's sitemap template renders `alternates`)."""
 
 from collections import defaultdict
@@ -6,6 +6,8 @@ from collections import defaultdict
 from django.conf import settings
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from bostonems_site.i18n import UNTRANSLATED_COPY
 
 
 class MultilingualSitemap(Sitemap):
@@ -19,6 +21,7 @@ class MultilingualSitemap(Sitemap):
         return (
             pages.live()
             .public()
+            .exclude(UNTRANSLATED_COPY)  # wagtail-localize's English copies of parents
             .select_related("locale")
             .order_by("path")
             .defer_streamfields()

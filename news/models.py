@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
+from bostonems_site.i18n import under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
@@ -48,7 +49,10 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         verbose_name = "news index page"
 
     def items(self, kind=None):
-        items = NewsPage.objects.child_of(self).live().select_related("image")
+        # Every item, in the page's language where translated (bostonems_site.i18n).
+        items = under_page_in_language(
+            self, NewsPage.objects.live(), children_only=True
+        ).select_related("image")
         if kind is None:
             return items.order_by("-date", "-first_published_at")
         items = items.filter(kind=kind)

@@ -2,10 +2,11 @@ import re
 
 from django import template
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language
 from bostonems_site.templatetags.i18n_tags import page_translations
 from page_cache.middleware import expire_cached_page_at
 
@@ -31,33 +32,23 @@ def main_menu(context):
         return {"menu_items": []}
     site = Site.find_for_request(request) if request else None
     source_home = site.root_page if site else home
-    candidates = (
+    sections = (
         Page.objects.live()
         .in_menu()
         .filter(depth=home.depth + 1)
         .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
-        .order_by("path")
     )
-    own, source = [], []
-    for page in candidates:
-        (own if page.path.startswith(home.path) else source).append(page)
-    translations = {page.translation_key: page for page in own}
-    # The English order; pages that exist only in this language follow.
-    pages = [translations.pop(page.translation_key, page) for page in source] + [
-        page for page in own if page.translation_key in translations
-    ]
     current_path = getattr(context.get("page"), "path", "")
-    source_language = settings.LANGUAGE_CODE
     items = []
-    for page in pages:
+    for page in in_english_order(in_language(sections)):
         if current_path == page.path:
             state = "page"
         elif current_path.startswith(page.path):
             state = "true"
         else:
             state = ""
-        fallback = not page.path.startswith(home.path)
-        items.append({"page": page, "current": state, "lang": source_language if fallback else ""})
+        lang = page.content_language if page.content_language != get_language() else ""
+        items.append({"page": page, "current": state, "lang": lang})
     return {"menu_items": items, "request": request}
 
 
@@ -83,10 +74,20 @@ def breadcrumbs(context, page):
 
 def trail_ancestors(page):
     """The page's ancestors from the home page down, fetched once per page per request (the
-    visible breadcrumbs and the BreadcrumbList JSON-LD share them)."""
+    visible breadcrumbs and the BreadcrumbList JSON-LD share them). Ancestors that are only
+    untranslated copies of English pages are marked English (see bostonems_site.i18n)."""
     if not hasattr(page, "_trail_ancestors"):
         # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
-        page._trail_ancestors = list(page.get_ancestors().filter(depth__gt=1))
+        page._trail_ancestors = list(
+            page.get_ancestors()
+            .filter(depth__gt=1)
+            .annotate(
+                content_language=Case(
+                    When(UNTRANSLATED_COPY, then=F("alias_of__locale__language_code")),
+                    default=F("locale__language_code"),
+                )
+            )
+        )
     return page._trail_ancestors
 
 
