@@ -1,4 +1,5 @@
-"""Language selection and language fallback for the multilingual site.
+"""Language selection and language fallback for the multilingual site, in one place (template
+tags only call it).
 
 The URL decides the language: `/es/...` is Spanish, an unprefixed path is English. Unlike
 Django's LocaleMiddleware we never guess from Accept-Language or a cookie, so a URL always
@@ -7,6 +8,7 @@ language's page to a visitor of another, and no response needs `Vary: Accept-Lan
 """
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.db.models import F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import translation
@@ -137,8 +139,6 @@ def address_in_visitors_language(page, request):
     untranslated alias copy at /ar/divisions/). None when the page may be shown here. Any part
     of the address below the page (a feed, a sub-route) and the query string are kept. Reuses
     the language switcher's list of translations (no extra query for pages shown normally)."""
-    from bostonems_site.templatetags.i18n_tags import page_translations
-
     items = page_translations(page, request)
     language = translation.get_language()
     current = next((item for item in items if item["current"]), None)
@@ -171,3 +171,41 @@ def in_english_order(queryset):
     return queryset.annotate(english_path=Subquery(english_path)).order_by(
         F("english_path").asc(nulls_last=True), "path"
     )
+
+
+def page_translations(page, request):
+    """The live translations of `page` in every language (itself included unless it is an
+    untranslated copy), as dicts with code, name and url; one query per page per request,
+    shared by the head, the switcher and the language redirect."""
+    if page is None or not hasattr(page, "get_translations"):
+        return []
+    if not hasattr(page, "_live_translations"):
+        names = dict(settings.LANGUAGES)
+        order = list(names)
+        pages = (
+            page.get_translations(inclusive=True)
+            .live()
+            .exclude(UNTRANSLATED_COPY)
+            .select_related("locale")
+        )
+        items = []
+        for translation in pages:
+            code = translation.locale.language_code
+            url_parts = translation.get_url_parts(request)
+            if code in names and url_parts:
+                site_id, root_url, path = url_parts
+                url = root_url + path
+                info = LANG_INFO.get(code, {})
+                items.append(
+                    {
+                        "code": code,
+                        "name": names[code],
+                        "bidi": info.get("bidi", False),
+                        "url": url,
+                        "path": path,
+                        "current": translation.pk == page.pk,
+                    }
+                )
+        items.sort(key=lambda item: order.index(item["code"]))
+        page._live_translations = items
+    return page._live_translations

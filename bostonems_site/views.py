@@ -16,6 +16,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -119,10 +120,6 @@ def favicon(request):
     return response
 
 
-# A queued update email still waiting after this long means no worker is taking the queue.
-MAIL_QUEUE_DELAY = datetime.timedelta(minutes=15)
-
-
 @never_cache
 def healthz(request):
     """Each dependency's state, as JSON; never cached.
@@ -136,12 +133,11 @@ def healthz(request):
     """
     from django.core.cache import cache
 
-    from page_cache.middleware import PAGES_STORED_KEY
-
     database = _database_state()
     cache_up = cache.check() if hasattr(cache, "check") else True
-    pages_in_cache = cache_up and cache.get(PAGES_STORED_KEY) is not None
-    mail_queue, waiting = _mail_queue_state() if database == "ok" else ("unavailable", None)
+    pages_in_cache = cache_up and import_string(settings.HEALTH_PAGES_STORED)()
+    mail_queue_state = import_string(settings.HEALTH_MAIL_QUEUE_STATE)
+    mail_queue, waiting = mail_queue_state() if database == "ok" else ("unavailable", None)
     if database == "ok":
         status = "ok" if cache_up else "degraded"
     else:
@@ -167,22 +163,6 @@ def _database_state():
         logger.warning("Health check: the database did not answer (%s)", error)
         return "unavailable"
     return "ok"
-
-
-def _mail_queue_state():
-    """The newsletter's outbox (newsletter/worker.py): emails due to subscribers and queued
-    update deliveries. "delayed" when one has waited longer than MAIL_QUEUE_DELAY."""
-    from newsletter.models import Delivery, Subscriber
-
-    due = Subscriber.objects.exclude(mail_due="")
-    queued = Delivery.objects.filter(status=Delivery.Status.QUEUED)
-    late_since = timezone.now() - MAIL_QUEUE_DELAY
-    waiting = due.count() + queued.count()
-    late = (
-        due.filter(mail_requested_at__lt=late_since).exists()
-        or queued.filter(mailing__created_at__lt=late_since).exists()
-    )
-    return ("delayed" if late else "ok"), waiting
 
 
 # The error handlers below never read the request body or touch the database: they also answer

@@ -4,19 +4,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from bostonems_site.i18n import address_in_visitors_language
-from bostonems_site.models import SiteAlert, SiteText
-
-
-class SiteAlertViewSet(SnippetViewSet):
-    """Alerts in their own menu item: they are urgent, editors must find them at once."""
-
-    model = SiteAlert
-    icon = "warning"
-    menu_label = "Site alerts"
-    menu_order = 150  # right after Pages
-    add_to_admin_menu = True
-    list_display = ["title", "level", "enabled", "starts_at", "ends_at"]
-    list_filter = ["enabled", "level"]
+from bostonems_site.models import SiteText
 
 
 class SiteTextViewSet(SnippetViewSet):
@@ -27,7 +15,6 @@ class SiteTextViewSet(SnippetViewSet):
     list_display = ["__str__", "emergency_text"]
 
 
-register_snippet(SiteAlertViewSet)
 register_snippet(SiteTextViewSet)
 
 

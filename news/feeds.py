@@ -1,6 +1,8 @@
 from django.contrib.syndication.views import Feed
 from django.utils.translation import gettext
 
+from bostonems_site.models import SiteSettings
+
 
 class NewsFeed(Feed):
     """RSS 2.0 (or Atom) feed of the latest items under one news index page."""
@@ -13,15 +15,19 @@ class NewsFeed(Feed):
         self.request = request
         return super().__call__(request, *args, **kwargs)
 
+    def department_name(self):
+        """As editors name the department in the site settings."""
+        return SiteSettings.for_request(self.request).department_name
+
     def title(self):
-        return f"{self.index_page.title} | Boston EMS"
+        return f"{self.index_page.title} | {self.department_name()}"
 
     def link(self):
         return self.index_page.url
 
     def description(self):
         return gettext("News, events and career and training opportunities from %(name)s.") % {
-            "name": "Boston EMS"
+            "name": self.department_name()
         }
 
     def items(self):

@@ -14,7 +14,7 @@ from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
 from bostonems_site.i18n import under_page_in_language
-from bostonems_site.models import INTRO_FEATURES, BasePage
+from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
 
@@ -185,6 +185,11 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
 
     def structured_data(self, request):
         url = self.get_full_url(request)
+        # The department, as editors name it in the site settings (already fetched for the header).
+        department = {
+            "@type": "GovernmentOrganization",
+            "name": SiteSettings.for_request(request).department_name,
+        }
         data = {"@context": "https://schema.org", "name": self.title, "url": url}
         data["description"] = self.summary
         if self.image:
@@ -202,7 +207,7 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
             }
             data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
             data["eventStatus"] = "https://schema.org/EventScheduled"
-            data["organizer"] = {"@type": "GovernmentOrganization", "name": "Boston EMS"}
+            data["organizer"] = department
         else:
             data.update(
                 {
@@ -210,7 +215,7 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
                     "headline": self.title[:110],
                     "datePublished": self.date.isoformat(),
                     "dateModified": (self.last_published_at or timezone.now()).isoformat(),
-                    "publisher": {"@type": "GovernmentOrganization", "name": "Boston EMS"},
+                    "publisher": department,
                 }
             )
         return data

@@ -6,9 +6,7 @@ from django.db.models import Case, F, Q, When
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language
-from bostonems_site.templatetags.i18n_tags import page_translations
-from page_cache.middleware import expire_cached_page_at
+from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language, page_translations
 
 register = template.Library()
 
@@ -137,21 +135,6 @@ def seo_meta(context):
         pages = [*trail_ancestors(page), page]
         data["json_ld"] = seo.json_ld(seo.breadcrumb_list(pages, root_url, request))
     return data
-
-
-@register.inclusion_tag("includes/site_alert.html", takes_context=True)
-def site_alert(context):
-    """The editors' site alerts in the page's language, only while switched on and between
-    their start and end times."""
-    from bostonems_site.models import alerts_to_show
-
-    request = context.get("request")
-    if request is None:
-        return {}
-    language = get_language()
-    alerts, next_change = alerts_to_show(language)
-    expire_cached_page_at(request, next_change)
-    return {"alerts": alerts, "LANGUAGE_CODE": language}
 
 
 @register.filter

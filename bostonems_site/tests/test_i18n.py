@@ -102,8 +102,9 @@ def ten_times_the_translated_content():
     """x10 of what a translated page shows: divisions (in both languages), the page's related
     links, site alerts with translations and footer links."""
     from bostonems_site.models import SiteText
-    from bostonems_site.tests.helpers import publish, show_site_alert
+    from bostonems_site.tests.helpers import publish
     from divisions.models import DivisionIndexPage, DivisionPageRelatedLink
+    from site_alerts.tests.helpers import show_site_alert
 
     spanish = Locale.objects.get(language_code="es")
     index = DivisionIndexPage.objects.get(locale__language_code="en")
@@ -131,7 +132,7 @@ def ten_times_the_translated_content():
 
 
 def test_translated_pages_cost_the_same_queries_with_ten_times_the_content(client, translated_site):
-    from bostonems_site.tests.helpers import show_site_alert
+    from site_alerts.tests.helpers import show_site_alert
 
     arabic_division()
     alert = show_site_alert(title="Alert")

@@ -212,7 +212,7 @@ def test_admin_editor_and_preview_load_with_no_csp_violation(live_site, editor_p
     admin_pages = [
         f"/admin/pages/{division.pk}/edit/",
         f"/admin/settings/bostonems_site/sitesettings/{site.pk}/",
-        "/admin/snippets/bostonems_site/sitealert/add/",
+        "/admin/snippets/site_alerts/sitealert/add/",
         "/admin/snippets/bostonems_site/sitetext/",
         "/admin/redirects/add/",
     ]
