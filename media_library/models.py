@@ -259,6 +259,15 @@ class VideoPage(BasePage):
     def thumbnail_alt_text(self):
         return self.thumbnail_alt or (getattr(self.thumbnail, "description", "") or "")
 
+    og_type = "video.other"
+
+    def get_share_image(self):
+        return self.thumbnail
+
+    @property
+    def share_image_alt(self):
+        return self.thumbnail_alt_text
+
     @property
     def iso_duration(self):
         return iso_duration(self.duration) if self.duration else ""

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "media_library",
     "newsletter",
     "news",
+    "standard_pages",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

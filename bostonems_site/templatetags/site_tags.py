@@ -20,15 +20,23 @@ def tel_href(number):
     return f"+{digits}" if number.strip().startswith("+") else digits
 
 
+@register.filter
+def iso_datetime(value):
+    """For every <time datetime="…">: ISO 8601 to the second (see seo.iso_datetime)."""
+    from bostonems_site import seo
+
+    return seo.iso_datetime(value)
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
-def main_menu(context):
+def main_menu(context, signup_page=None):
     """The pages under the home page that editors ticked 'Show in menus', in the English tree's
-    order. On a translated page each item is its translation, or the English page (marked
+    order, then the newsletter sign-up page (`signup_page`) when there is one. On a translated page each item is its translation, or the English page (marked
     lang="en") while it has none, so no section is out of reach in any language. One query."""
     request = context.get("request")
     home = menu_home(context.get("page"), request)
     if home is None:
-        return {"menu_items": []}
+        return {"menu_items": [], "signup_page": signup_page}
     site = Site.find_for_request(request) if request else None
     source_home = site.root_page if site else home
     candidates = (
@@ -58,7 +66,12 @@ def main_menu(context):
             state = ""
         fallback = not page.path.startswith(home.path)
         items.append({"page": page, "current": state, "lang": source_language if fallback else ""})
-    return {"menu_items": items, "request": request}
+    return {
+        "menu_items": items,
+        "signup_page": signup_page,
+        "page": context.get("page"),
+        "request": request,
+    }
 
 
 def menu_home(page, request):
@@ -74,6 +87,37 @@ def menu_home(page, request):
     if site is None or get_language() == settings.LANGUAGE_CODE:
         return site.root_page if site else None
     return site.root_page.localized
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context):
+    """The privacy notice and accessibility statement chosen in site settings ({"page", "lang"}
+    each), in the
+    visitor's language where it is translated, else in English. English costs no query (the
+    settings fetch them); another language, one."""
+    site_settings = context["settings"]["bostonems_site"]["SiteSettings"]
+    pages = [
+        page
+        for page in (site_settings.privacy_page, site_settings.accessibility_page)
+        if page is not None and page.live
+    ]
+    language = get_language()
+    if not pages or language == settings.LANGUAGE_CODE:
+        return [{"page": page, "lang": ""} for page in pages]
+    translations = {
+        page.translation_key: page
+        for page in Page.objects.live().filter(
+            translation_key__in=[page.translation_key for page in pages],
+            locale__language_code=language,
+        )
+    }
+    # Pages without a translation are the English ones, marked lang="en" like the main menu.
+    return [
+        {"page": translations[page.translation_key], "lang": ""}
+        if page.translation_key in translations
+        else {"page": page, "lang": settings.LANGUAGE_CODE}
+        for page in pages
+    ]
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

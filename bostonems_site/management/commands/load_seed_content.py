@@ -13,6 +13,7 @@ SEED_MODULES = [
     "media_library.seed",
     "news.seed",
     "newsletter.seed",
+    "standard_pages.seed",
 ]
 # Last: sample translations of pages the modules above created (issue 9).
 TRANSLATION_SEED_MODULES = ["bostonems_site.seed_translations"]
