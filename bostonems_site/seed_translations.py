@@ -1,7 +1,7 @@
 """Sample Spanish translations: the home page, the divisions index and the eight divisions,
-the news index and one news item, created with Wagtail's copy_for_translation so they are real translations (same
-translation_key) that wagtail-localize can keep in sync. Idempotent: a page that already exists
-in Spanish is left as editors changed it."""
+the news index and one news item, created with Wagtail's copy_for_translation so they are real
+translations (same translation_key) that wagtail-localize can keep in sync. Idempotent: a page
+that already exists in Spanish is left as editors changed it."""
 
 from wagtail.models import Locale
 

@@ -31,8 +31,9 @@ def iso_datetime(value):
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context, signup_page=None):
     """The pages under the home page that editors ticked 'Show in menus', in the English tree's
-    order, then the newsletter sign-up page (`signup_page`) when there is one. On a translated page each item is its translation, or the English page (marked
-    lang="en") while it has none, so no section is out of reach in any language. One query."""
+    order, then the newsletter sign-up page (`signup_page`) when there is one. On a translated
+    page each item is its translation, or the English page (marked lang="en") while it has none,
+    so no section is out of reach in any language. One query."""
     request = context.get("request")
     home = menu_home(context.get("page"), request)
     if home is None:
