@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 from wagtail.models import Locale, Page
 
 from bostonems_site import seo
@@ -147,3 +148,24 @@ def server_error(request, template_name="500.html"):
             "<!DOCTYPE html><html lang=en><title>Server error</title><h1>Sorry, something went "
             "wrong</h1><p>Please try again in a few minutes. In an emergency, call 9-1-1.</p>"
         )
+
+
+# Renditions are named after their original and filter, and a replaced original gets a new file
+# name, so a rendition's address never changes content: browsers may keep it for a year.
+# Originals, videos and captions can be replaced in place by editors: an hour.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_CACHE_CONTROL = "public, max-age=3600"
+
+
+@require_GET
+def media_file(request, path):
+    """An uploaded file from MEDIA_ROOT, for a single node with no front server (`make serve`,
+    development). Several nodes keep media in object storage instead (docs/deployment.md).
+    Django's static `serve` resolves the path safely inside MEDIA_ROOT and answers
+    If-Modified-Since; the file streams (no page-cache entry)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    images_dir = "images/"
+    response["Cache-Control"] = (
+        RENDITION_CACHE_CONTROL if path.startswith(images_dir) else MEDIA_CACHE_CONTROL
+    )
+    return response
