@@ -82,6 +82,8 @@ def test_sitemap_lists_every_language_with_alternates(client, translated_site):
     entry = re.search(r"<url><loc>[^<]*/es/divisions/training/</loc>.*?</url>", xml).group(0)
     assert re.search(r'hreflang="en" href="[^"]*/divisions/training/"', entry)
     assert re.search(r'hreflang="es" href="[^"]*/es/divisions/training/"', entry)
+    # As in each page's <head>: the English page is the default for other languages.
+    assert re.search(r'hreflang="x-default" href="[^"]*[^s]/divisions/training/"', entry)
 
 
 def test_page_cache_keeps_languages_apart(client, translated_site):
