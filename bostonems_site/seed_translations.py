@@ -1,13 +1,12 @@
-"""Sample Spanish translations: the home page, the divisions index and the eight divisions,
-the news index and one news item, created with Wagtail's copy_for_translation so they are real
-translations (same translation_key) that wagtail-localize can keep in sync. Idempotent: a page
-that already exists in Spanish is left as editors changed it."""
+"""Sample Spanish translations (issue 9): the home page, the divisions index and the eight
+divisions, created with Wagtail's copy_for_translation so they are real translations (same
+translation_key) that wagtail-localize can keep in sync. Idempotent: a page that already exists
+in Spanish is left as editors changed it."""
 
 from wagtail.models import Locale
 
 from bostonems_site.seed import ensure_site_text
 from divisions.models import DivisionPage
-from news.models import NewsPage
 
 SAMPLE_TRANSLATION_NOTE = "Traducción de muestra: revísela antes de publicarla de verdad."
 
@@ -26,17 +25,6 @@ HOME = {
     "Ciudad de Boston, las 24 horas del día, los 365 días del año.",
 }
 INDEX = {"title": "Divisiones"}
-NEWS_INDEX = {
-    "title": "Noticias y eventos",
-    "intro": "<p>Noticias, eventos y oportunidades de empleo y formación de Boston EMS.</p>",
-}
-# slug: (title, summary) of the sample news items translated, so the Spanish feed has entries.
-NEWS_ITEMS = {
-    "sample-new-ambulances": (
-        "Muestra: Nuevas ambulancias se suman a la flota",
-        "Noticia de muestra: cuatro ambulancias nuevas entran en servicio este mes.",
-    ),
-}
 LINK_TITLES = {"All divisions": "Todas las divisiones"}
 # slug: (title, summary)
 DIVISIONS = {
@@ -138,14 +126,6 @@ def load(home, stdout):
     _, created = translate(home, spanish, HOME)
     if created:
         stdout.write("Created the Spanish home page (sample translation).")
-    news_index = home.get_children().filter(slug="news").first()
-    if news_index is not None:
-        translate(news_index, spanish, NEWS_INDEX)
-        for item in NewsPage.objects.child_of(news_index).filter(slug__in=NEWS_ITEMS):
-            title, summary = NEWS_ITEMS[item.slug]
-            _, created = translate(item, spanish, {"title": title, "summary": summary})
-            if created:
-                stdout.write(f"Created the Spanish translation of news item: {item.title}")
     index = home.get_children().filter(slug="divisions").first()
     if index is None:
         return

@@ -2,6 +2,7 @@ import re
 
 from django import template
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
@@ -28,51 +29,71 @@ def iso_datetime(value):
     return seo.iso_datetime(value)
 
 
-@register.inclusion_tag("includes/main_menu.html", takes_context=True)
-def main_menu(context, signup_page=None):
-    """The pages under the home page that editors ticked 'Show in menus', in the English tree's
-    order, then the newsletter sign-up page (`signup_page`) when there is one. On a translated
-    page each item is its translation, or the English page (marked lang="en") while it has none,
-    so no section is out of reach in any language. One query."""
-    request = context.get("request")
-    home = menu_home(context.get("page"), request)
-    if home is None:
-        return {"menu_items": [], "signup_page": signup_page}
+def top_level_pages(request, home):
+    """(pages, English pages): the live pages right under the home page of the visitor's
+    language and under the English home page, in tree order. The main menu, its sign-up link
+    and the footer's pages all come from this one query per request."""
     site = Site.find_for_request(request) if request else None
     source_home = site.root_page if site else home
-    candidates = (
+    cached = getattr(request, "_top_level_pages", None)
+    if cached is not None and cached[0] == home.pk:
+        return cached[1]
+    own, source = [], []
+    for page in (
         Page.objects.live()
-        .in_menu()
         .filter(depth=home.depth + 1)
         .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
         .order_by("path")
-    )
-    own, source = [], []
-    for page in candidates:
+    ):
         (own if page.path.startswith(home.path) else source).append(page)
+    if home.pk == source_home.pk:
+        source = []
+    if request is not None:
+        request._top_level_pages = (home.pk, (own, source))
+    return own, source
+
+
+def in_visitors_language(own, source):
+    """Each English page replaced by its translation where there is one, in the English
+    order, then the pages that exist only in this language; each with the language to mark
+    (lang="en" on an English page shown on a translated one)."""
     translations = {page.translation_key: page for page in own}
-    # The English order; pages that exist only in this language follow.
-    pages = [translations.pop(page.translation_key, page) for page in source] + [
-        page for page in own if page.translation_key in translations
+    fallback = [(translations.pop(page.translation_key, None), page) for page in source]
+    pages = [
+        (own_page or page, "" if own_page else settings.LANGUAGE_CODE)
+        for own_page, page in fallback
     ]
+    return pages + [(page, "") for page in own if page.translation_key in translations]
+
+
+@register.inclusion_tag("includes/main_menu.html", takes_context=True)
+def main_menu(context):
+    """The pages under the home page that editors ticked 'Show in menus', in the English tree's
+    order, then the newsletter sign-up page (always, as a button). On a translated page each
+    item is its translation, or the English page (marked lang="en") while it has none, so no
+    section is out of reach in any language. No query of its own (see top_level_pages)."""
+    from newsletter.models import NewsletterSignupPage
+
+    request = context.get("request")
+    home = menu_home(context.get("page"), request)
+    if home is None:
+        return {"menu_items": []}
+    signup_type = ContentType.objects.get_for_model(NewsletterSignupPage)  # cached
     current_path = getattr(context.get("page"), "path", "")
-    source_language = settings.LANGUAGE_CODE
-    items = []
-    for page in pages:
+    items, signup = [], []
+    for page, lang in in_visitors_language(*top_level_pages(request, home)):
+        is_signup = page.content_type_id == signup_type.id
+        if not (page.show_in_menus or is_signup):
+            continue
         if current_path == page.path:
             state = "page"
         elif current_path.startswith(page.path):
             state = "true"
         else:
             state = ""
-        fallback = not page.path.startswith(home.path)
-        items.append({"page": page, "current": state, "lang": source_language if fallback else ""})
-    return {
-        "menu_items": items,
-        "signup_page": signup_page,
-        "page": context.get("page"),
-        "request": request,
-    }
+        item = {"page": page, "current": state, "lang": lang, "signup": is_signup}
+        (signup if is_signup else items).append(item)
+    return {"menu_items": items + signup[:1], "request": request}
 
 
 def menu_home(page, request):
@@ -93,31 +114,25 @@ def menu_home(page, request):
 @register.simple_tag(takes_context=True)
 def footer_pages(context):
     """The privacy notice and accessibility statement chosen in site settings ({"page", "lang"}
-    each), in the
-    visitor's language where it is translated, else in English. English costs no query (the
-    settings fetch them); another language, one."""
+    each), in the visitor's language where translated, else in English (marked lang="en"). No
+    query of its own: the settings fetch the English pages, top_level_pages the translations."""
     site_settings = context["settings"]["bostonems_site"]["SiteSettings"]
-    pages = [
+    chosen = [
         page
         for page in (site_settings.privacy_page, site_settings.accessibility_page)
         if page is not None and page.live
     ]
-    language = get_language()
-    if not pages or language == settings.LANGUAGE_CODE:
-        return [{"page": page, "lang": ""} for page in pages]
-    translations = {
-        page.translation_key: page
-        for page in Page.objects.live().filter(
-            translation_key__in=[page.translation_key for page in pages],
-            locale__language_code=language,
-        )
-    }
-    # Pages without a translation are the English ones, marked lang="en" like the main menu.
+    request = context.get("request")
+    home = menu_home(context.get("page"), request) if chosen else None
+    if home is None or home.locale_id == chosen[0].locale_id:
+        return [{"page": page, "lang": ""} for page in chosen]
+    own, _source = top_level_pages(request, home)
+    translations = {page.translation_key: page for page in own}
     return [
         {"page": translations[page.translation_key], "lang": ""}
         if page.translation_key in translations
         else {"page": page, "lang": settings.LANGUAGE_CODE}
-        for page in pages
+        for page in chosen
     ]
 
 

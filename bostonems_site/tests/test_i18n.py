@@ -178,6 +178,7 @@ def test_main_menu_lists_the_pages_of_the_visitors_language(client, translated_s
         ("/divisions/", "Divisions"),
         ("/videos/", "Video &amp; Multimedia"),
         ("/news/", "News &amp; Events"),
+        ("/sign-up/", "Sign up for updates"),
     ]
     # Same sections, same order: the Spanish page where one exists, else the English page,
     # marked as English for screen readers.
@@ -186,8 +187,10 @@ def test_main_menu_lists_the_pages_of_the_visitors_language(client, translated_s
         ("/es/divisions/", "Divisiones"),
         ("/videos/", "Video &amp; Multimedia"),
         ("/news/", "News &amp; Events"),
+        ("/sign-up/", "Sign up for updates"),
     ]
     assert '<a href="/videos/" lang="en" hreflang="en">' in spanish.content.decode()
+    assert '<a href="/sign-up/" lang="en" hreflang="en">' in spanish.content.decode()
     # Views without a page (search) follow the language of their address too.
     assert ("/es/divisions/", "Divisiones") in main_menu_links(client.get("/es/search/?q=x"))
 

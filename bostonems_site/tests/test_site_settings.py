@@ -75,7 +75,13 @@ def test_an_editor_changes_settings_in_the_admin_and_every_page_follows(
         assert footer.find("a", href="mailto:info@example.org"), page_url
         assert "1 City Hall Square" in footer.get_text(), page_url
         assert footer.find("a", href="https://www.facebook.com/example"), page_url
-        assert [a.get_text() for a in footer.select("nav a")] == ["City of Boston", "Facebook"]
+        assert [a.get_text() for a in footer.select("nav a")] == [
+            "City of Boston",
+            "Privacy notice",
+            "Accessibility statement",
+            "Site map (XML)",
+            "Facebook",
+        ]
 
 
 def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_site):

@@ -8,8 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from defusedxml.minidom import parseString
 from django.utils import timezone
+from wagtail.models import Locale
 
-from news.models import NewsPage
+from news.models import NewsIndexPage, NewsPage
 
 pytestmark = pytest.mark.django_db
 ATOM = "http://www.w3.org/2005/Atom"
@@ -49,6 +50,13 @@ def test_rss_dates_are_the_dates_the_pages_show(client, seeded_site):
 
 
 def test_each_language_has_its_own_feed_linked_from_home_and_listing(client, translated_site):
+    spanish = Locale.objects.get(language_code="es")
+    index = NewsIndexPage.objects.get()
+    item = NewsPage.objects.get(slug="sample-new-ambulances")
+    for page, title in ((index, "Noticias y eventos"), (item, "Muestra: Nuevas ambulancias")):
+        translation = page.copy_for_translation(spanish)
+        translation.title = title
+        translation.save_revision().publish()
     for prefix, language in (("", "en"), ("/es", "es")):
         rss = client.get(f"{prefix}/news/feed/")
         assert rss.status_code == 200, prefix
@@ -60,9 +68,12 @@ def test_each_language_has_its_own_feed_linked_from_home_and_listing(client, tra
             feeds = {link["href"] for link in soup.select('link[rel="alternate"][type]')}
             assert feeds == {f"{prefix}/news/feed/", f"{prefix}/news/atom/"}, page_url
             assert soup.select_one(f'.feed-link a[href="{prefix}/news/feed/"]'), page_url
-    spanish = parseString(client.get("/es/news/feed/").content)
-    titles = [t.firstChild.data for t in spanish.getElementsByTagName("title")]
-    assert "Muestra: Nuevas ambulancias se suman a la flota" in titles
+    titles = [
+        node.firstChild.data
+        for node in parseString(client.get("/es/news/feed/").content).getElementsByTagName("title")
+    ]
+    assert "Muestra: Nuevas ambulancias" in titles
+    assert "Sample: New ambulances join the fleet" not in titles
 
 
 def test_news_article_has_the_department_as_author_and_an_image(client, seeded_site):

@@ -15,11 +15,3 @@ def newsletter_signup_box(context):
     interests = Interest.objects.localized()  # in the language of the page (its URL)
     form = SignupForm(interests=interests, texts=texts, id_prefix="sidebar-newsletter-")
     return {"texts": texts, "form": form, "source": HOME_SIDEBAR, "show": bool(interests)}
-
-
-@register.simple_tag(takes_context=True)
-def newsletter_signup_page(context):
-    """The live sign-up page in the page's language (else English), or None: the header links
-    to it from every page. One query."""
-    page = NewsletterSignupPage.for_request(context.get("request"))
-    return page if page.pk else None
