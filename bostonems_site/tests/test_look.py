@@ -77,5 +77,5 @@ def test_uploaded_images_are_served_with_long_cache_for_renditions(client, seede
     assert (
         "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
     )
-    assert client.get("/media/../manage.py").status_code == 404
+    assert client.get("/media/../manage.py").status_code in (400, 404)
     assert client.get("/media/images/missing.png").status_code == 404
