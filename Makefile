@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
+# A bare `make` is `make run` (the venv rules come first in this file).
+.DEFAULT_GOAL := run
 
-.PHONY: run test lint format serve bench clean messages compilemessages
+.PHONY: run help test lint format serve bench clean messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +26,16 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed_content
 	$(MANAGE) ensure_local_admin
-	@# The newsletter worker sends updates in the background while the site runs.
-	$(MANAGE) db_worker --backend newsletter --interval 2 & worker=$$!; \
+	@# The newsletter worker sends every email in the background while the site runs; it
+	@# rides out database and mail server outages, and scripts/supervise.sh restarts it
+	@# should it ever stop.
+	scripts/supervise.sh $(MANAGE) run_newsletter_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:8000
+
+## help: list the targets with what each does
+help:
+	@sed -n 's/^## \([a-zA-Z0-9_-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 18
 
 ## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true)
 test: $(VENV)/.dev-installed lint
@@ -39,11 +47,13 @@ else
 	$(BIN)/pytest
 endif
 
+## lint: ruff check, ruff format --check and djhtml --check templates
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
 
+## format: fix what the linters can (ruff check --fix, ruff format, djhtml)
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -61,6 +71,7 @@ serve: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(BIN)/gunicorn bostonems_site.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-2}
 
+## clean: delete the venv, collected static files and tool caches (keeps the database)
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 

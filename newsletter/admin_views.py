@@ -31,8 +31,7 @@ def send_page(request, page_id):
         if previous and request.POST.get("send_again") != "yes":
             messages.error(request, "This page was sent before. Tick 'Send again' to re-send it.")
         else:
-            base_url = request.build_absolute_uri("/").rstrip("/")
-            mailing = start_mailing(page, request.user, base_url)
+            mailing = start_mailing(page, request.user)
             messages.success(request, f"Sending '{page.title}' to subscribers.")
             return redirect("newsletter_mailing", mailing.pk)
 

@@ -1,26 +1,21 @@
 """Sending a published page to the subscribers whose topics match its kind.
 
-Exactly once per recipient: a Mailing fixes its recipients as Delivery rows when it starts.
-The background task sends each queued delivery inside a transaction that locks the row and
-marks it sent, so a crash half-way and a restart (`manage.py resume_mailings`, or simply the
-worker picking the task up again) sends the rest and never anyone twice. A page is sent once:
-starting another mailing for it needs the manager's explicit "send again".
+Exactly once per recipient: a Mailing fixes its recipients as Delivery rows when it starts;
+those rows are the queue. The background worker (newsletter/worker.py) sends each queued
+delivery inside a transaction that locks the row and marks it sent, so a crash half-way, a
+database or mail server outage and a restart send the rest and never anyone twice. A page is
+sent once: starting another mailing for it needs the manager's explicit "send again".
 """
 
 import logging
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from newsletter.models import Delivery, Interest, Mailing, NewsletterSignupPage, Subscriber
-from newsletter.services import absolute_url
-from newsletter.tokens import make_preferences_token, make_unsubscribe_token
+from newsletter import emails
+from newsletter.models import Delivery, Interest, Mailing, Subscriber
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
 
 
 def interest_for(page):
@@ -37,10 +32,8 @@ def recipients(interest):
     ).distinct()
 
 
-def start_mailing(page, user, base_url=""):
-    """Create the mailing and its deliveries, then queue the background sending."""
-    from newsletter.tasks import send_mailing
-
+def start_mailing(page, user):
+    """Create the mailing and its deliveries; the worker sends them within seconds."""
     interest = interest_for(page)
     with transaction.atomic():
         mailing = Mailing.objects.create(
@@ -50,69 +43,22 @@ def start_mailing(page, user, base_url=""):
             Delivery(mailing=mailing, subscriber_id=pk)
             for pk in recipients(interest).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: send_mailing.enqueue(mailing.pk, base_url))
     return mailing
 
 
-def one_click_unsubscribe_url(subscriber, base_url):
-    token = make_unsubscribe_token(subscriber)
-    return absolute_url(base_url, reverse("newsletter:unsubscribe", args=[token]))
-
-
-def localized_topic(interest, language_code, cache=None):
-    """The mailing's topic named in `language_code` (English when untranslated), or None;
-    `cache` (a dict) keeps one lookup per language for a whole mailing."""
-    if interest is None:
-        return None
-    cache = {} if cache is None else cache
-    if language_code not in cache:
-        found = Interest.objects.filter(pk=interest.pk).localized(language_code)
-        cache[language_code] = found[0] if found else None
-    return cache[language_code]
-
-
-def build_update(delivery, page, base_url, topics=None):
-    """The update email, worded in the subscriber's language when the sign-up page (and the
-    topic) is translated into it (issue 9)."""
-    with translation.override(delivery.subscriber.language_code):
-        return _build_update(delivery, page, base_url, topics)
-
-
-def _build_update(delivery, page, base_url, topics):
-    subscriber = delivery.subscriber
-    texts = NewsletterSignupPage.for_language(subscriber.language_code)
-    unsubscribe_url = one_click_unsubscribe_url(subscriber, base_url)
-    context = {
-        "subject": delivery.mailing.subject,
-        "page": page,
-        "page_url": absolute_url(base_url, page.url) if page.url else "",
-        "texts": texts,
-        "subscriber": subscriber,
-        "interest": localized_topic(delivery.mailing.interest, subscriber.language_code, topics),
-        "preferences_url": absolute_url(
-            base_url,
-            reverse("newsletter:preferences", args=[make_preferences_token(subscriber)]),
-        ),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    message = EmailMultiAlternatives(
-        subject=" ".join(delivery.mailing.subject.split()),
-        body=render_to_string("newsletter/email/update.txt", context),
-        to=[subscriber.email],
-        headers={
-            # RFC 8058: mail providers offer a one-click unsubscribe that POSTs here.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Precedence": "bulk",
-        },
+def deliver_queued():
+    """Send the queued deliveries of every mailing, oldest mailing first. Returns the number
+    sent; raises emails.MailServerUnavailable at the first mail server outage."""
+    unfinished = (
+        Mailing.objects.filter(deliveries__status=Delivery.Status.QUEUED)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    message.attach_alternative(
-        render_to_string("newsletter/email/update.html", context), "text/html"
-    )
-    return message
+    return sum(deliver(mailing_id) for mailing_id in list(unfinished))
 
 
-def deliver(mailing_id, base_url=""):
+def deliver(mailing_id):
     """Send every queued delivery of a mailing. Returns the number sent now."""
     mailing = Mailing.objects.select_related("page", "interest").get(pk=mailing_id)
     page = mailing.page.specific if mailing.page else None
@@ -120,11 +66,12 @@ def deliver(mailing_id, base_url=""):
     sent = 0
     topics = {}  # the topic's name per language, looked up once per mailing
     for pk in list(queued.values_list("pk", flat=True)):
-        sent += _deliver_one(pk, page, base_url, topics)
+        sent += _deliver_one(pk, page, topics)
     return sent
 
 
-def _deliver_one(delivery_pk, page, base_url, topics=None):
+def _deliver_one(delivery_pk, page, topics):
+    outage = None
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -145,20 +92,23 @@ def _deliver_one(delivery_pk, page, base_url, topics=None):
             return 0
         delivery.attempts += 1
         try:
-            build_update(delivery, page, base_url, topics).send()
-        except Exception as error:  # the mail server, at the edge: record and retry later
-            logger.warning("Delivery %s failed: %s", delivery_pk, error)
+            accepted = emails.send(emails.update_email(delivery, page, topics))
+        except emails.MailServerUnavailable as error:
+            # Stays queued: the worker retries once the server is back (nobody is given up
+            # on because of the server's outage).
+            logger.warning("Delivery %s not sent: %s", delivery_pk, error)
             delivery.error = str(error)[:255]
-            if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.save(update_fields=["attempts", "error"])
+            outage = error
+        else:
+            if accepted:
+                delivery.status = Delivery.Status.SENT
+                delivery.sent_at = timezone.now()
+                delivery.error = ""
+            else:
                 delivery.status = Delivery.Status.FAILED
-            delivery.save(update_fields=["attempts", "error", "status"])
-            return 0
-        delivery.status = Delivery.Status.SENT
-        delivery.sent_at = timezone.now()
-        delivery.error = ""
-        delivery.save(update_fields=["attempts", "status", "sent_at", "error"])
-        return 1
-
-
-def unfinished_mailings():
-    return Mailing.objects.filter(deliveries__status=Delivery.Status.QUEUED).distinct()
+                delivery.error = "The mail server refused the address."
+            delivery.save(update_fields=["attempts", "status", "sent_at", "error"])
+    if outage is not None:
+        raise outage
+    return int(accepted)

@@ -11,29 +11,25 @@ Sign-up rules (the visitor always sees the same "check your email" page):
 At most one email per address per NEWSLETTER_RESEND_INTERVAL (10 minutes): within that time
 a repeated sign-up changes nothing at all.
 
-Email reliability: the subscriber row records the email that is due (`mail_due`) in the same
-transaction as the sign-up. After the commit we try to send it; only a successful send clears
-`mail_due`. If the mail server is down the row keeps the due email and
-`manage.py send_pending_newsletter_mail` (run it from cron) sends it later. Nothing is lost.
+Email reliability: mail is never sent inside a visitor's request (a mail server that accepts
+the connection and never answers would hold the request, and the web worker, for
+EMAIL_TIMEOUT). The subscriber row records the email that is due (`mail_due`) in the same
+transaction as the sign-up: that row is the queue. The background worker
+(`manage.py run_newsletter_worker`, newsletter/worker.py) sends it within seconds; only a
+successful send clears `mail_due`, so a mail server or database outage loses nothing.
 """
 
-import logging
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from newsletter.models import NewsletterSignupPage, Subscriber
-from newsletter.tokens import make_confirm_token, make_preferences_token
+from newsletter import emails
+from newsletter.models import Subscriber
 
-logger = logging.getLogger(__name__)
 Status, Mail = Subscriber.Status, Subscriber.Mail
 
 
@@ -44,7 +40,6 @@ class SignupRequest:
     source: str = ""
     consent_text: str = ""
     language_code: str = "en"
-    base_url: str = ""
 
 
 def find_subscriber(email, lock=False):
@@ -63,10 +58,7 @@ def request_subscription(signup):
     for attempt in range(attempts):
         try:
             with transaction.atomic():
-                subscriber, mail_queued = _apply_signup(signup)
-                if mail_queued:
-                    transaction.on_commit(partial(send_due_mail, subscriber.pk, signup.base_url))
-                return subscriber
+                return _apply_signup(signup)
         except IntegrityError:
             if attempt == attempts - 1:
                 raise
@@ -74,7 +66,7 @@ def request_subscription(signup):
 
 
 def _apply_signup(signup):
-    """Returns (subscriber, whether an email was queued)."""
+    """Stores the sign-up and the email it calls for (`mail_due`); returns the subscriber."""
     now = timezone.now()
     subscriber = find_subscriber(signup.email, lock=True)
     if subscriber is None:
@@ -87,20 +79,20 @@ def _apply_signup(signup):
             mail_requested_at=now,
         )
         subscriber.interests.set(signup.interests)
-        return subscriber, True
+        return subscriber
 
     recently = subscriber.mail_requested_at and (
         now - subscriber.mail_requested_at < settings.NEWSLETTER_RESEND_INTERVAL
     )
     if recently:
-        return subscriber, False
+        return subscriber
 
     if subscriber.status == Status.CONFIRMED:
         # Topics change only through a signed link: send one.
         subscriber.mail_due = Mail.PREFERENCES
         subscriber.mail_requested_at = now
         subscriber.save(update_fields=["mail_due", "mail_requested_at"])
-        return subscriber, True
+        return subscriber
 
     subscriber.status = Status.PENDING
     subscriber.source = signup.source
@@ -110,7 +102,7 @@ def _apply_signup(signup):
     subscriber.mail_requested_at = now
     subscriber.save()
     subscriber.interests.set(signup.interests)
-    return subscriber, True
+    return subscriber
 
 
 def confirm(subscriber, interests):
@@ -143,86 +135,41 @@ def unsubscribe(subscriber):
     subscriber.save()
 
 
-def absolute_url(base_url, path):
-    base = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-    return f"{base}{path}"
+def send_due_mail(subscriber_pk):
+    """Send the email this subscriber is due, if it is still wanted. True when sent.
 
-
-def build_message(subscriber, kind, base_url=""):
-    """The confirmation or manage-preferences email, plain text with an HTML alternative, in
-    the subscriber's language when the sign-up page is translated into it (issue 9)."""
-    with translation.override(subscriber.language_code):
-        return _build_message(subscriber, kind, base_url)
-
-
-def _build_message(subscriber, kind, base_url):
-    texts = NewsletterSignupPage.for_language(subscriber.language_code)
-    interests = subscriber.interests.localized()  # named in the subscriber's language
-    preferences_token = make_preferences_token(subscriber)
-    context = {
-        "subscriber": subscriber,
-        "texts": texts,
-        "interests": interests,
-        "preferences_url": absolute_url(
-            base_url, reverse("newsletter:preferences", args=[preferences_token])
-        ),
-    }
-    if kind == Mail.CONFIRMATION:
-        token = make_confirm_token(subscriber, [interest.slug for interest in interests])
-        context["confirm_url"] = absolute_url(base_url, reverse("newsletter:confirm", args=[token]))
-        subject, template = texts.confirmation_subject, "confirmation"
-    else:
-        subject, template = texts.preferences_subject, "preferences"
-    subject = " ".join(subject.split())  # editors' text never carries a line break
-    context["subject"] = subject
-    text_body = render_to_string(f"newsletter/email/{template}.txt", context)
-    html_body = render_to_string(f"newsletter/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text_body,
-        to=[subscriber.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(html_body, "text/html")
-    return message
-
-
-def send_due_mail(subscriber_pk, base_url=""):
-    """Send the email this subscriber is due, if any. Returns True when sent, False when
-    sending failed (the email stays due for a retry), None when nothing was due.
-
-    The row is locked while sending so that the after-commit attempt and the retry command
-    never send the same email twice. Failures are logged, never raised: the visitor's
-    sign-up is already stored and they still see the "check your email" page."""
+    The row is locked (and skipped when another worker holds it) while sending, and marked
+    done in the same transaction, so two workers never send the same email. Raises
+    emails.MailServerUnavailable when the mail server is down: the email stays due."""
     try:
         with transaction.atomic():
-            subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
-            if subscriber is None or not subscriber.mail_due:
-                return None
+            subscriber = (
+                Subscriber.objects.select_for_update(skip_locked=True)
+                .filter(pk=subscriber_pk)
+                .exclude(mail_due="")
+                .first()
+            )
+            if subscriber is None:  # sent meanwhile, or another worker is sending it
+                return False
             kind = subscriber.mail_due
             wanted_status = Status.PENDING if kind == Mail.CONFIRMATION else Status.CONFIRMED
-            still_wanted = subscriber.status == wanted_status
-            if still_wanted:
-                build_message(subscriber, kind, base_url).send()
+            sent = subscriber.status == wanted_status and emails.send(
+                emails.subscriber_email(subscriber, kind)
+            )
+            if sent:
                 subscriber.mail_sent_at = timezone.now()
             subscriber.mail_due = ""
             subscriber.mail_failures = 0
             subscriber.save(update_fields=["mail_due", "mail_sent_at", "mail_failures"])
-            return True if still_wanted else None
-    except Exception:
-        logger.exception("Newsletter email to subscriber %s not sent; will retry", subscriber_pk)
+            return sent
+    except emails.MailServerUnavailable:
         Subscriber.objects.filter(pk=subscriber_pk).update(mail_failures=F("mail_failures") + 1)
-        return False
+        raise
 
 
-def send_all_due_mail(base_url=""):
-    """Retry every email still due. Returns (sent, failed)."""
-    sent = failed = 0
-    pending = Subscriber.objects.exclude(mail_due="").order_by("pk").values_list("pk", flat=True)
-    for pk in list(pending):
-        result = send_due_mail(pk, base_url)
-        if result is True:
-            sent += 1
-        elif result is False:
-            failed += 1
-    return sent, failed
+def send_all_due_mail():
+    """Send every email still due, oldest request first. Returns how many were sent; stops
+    at the first MailServerUnavailable (raised: waiting EMAIL_TIMEOUT once per address
+    would only delay the retry)."""
+    due = Subscriber.objects.exclude(mail_due="").order_by("mail_requested_at", "pk")
+    return sum(send_due_mail(pk) for pk in list(due.values_list("pk", flat=True)))

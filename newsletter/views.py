@@ -2,11 +2,11 @@
 
 CSRF protection without a per-visitor token
 -------------------------------------------
-The sign-up form appears on the home page and on the sign-up page, which a later feature serves
-from a shared full-page cache. A Django CSRF token in those pages would either be handed to
-every visitor of the cached copy or force a cookie and stop the caching. So the form carries no
-token and rendering it sets no cookie. The sign-up endpoint (`signup` below) is exempt from
-Django's token check and instead protects the POST by:
+The sign-up form appears on the home page and on the sign-up page, which the page cache
+(page_cache/) serves to every visitor from one shared copy. A Django CSRF token in those pages
+would either be handed to every visitor of the cached copy or force a cookie and stop the
+caching. So the form carries no token and rendering it sets no cookie. The sign-up endpoint
+(`signup` below) is exempt from Django's token check and instead protects the POST by:
 
 1. **Same-origin check**: the browser's `Origin` header must equal this site's own origin
    (scheme + host, or an entry in CSRF_TRUSTED_ORIGINS). Without an `Origin` header the request
@@ -21,6 +21,12 @@ Django's token check and instead protects the POST by:
 
 The confirm and preferences pages are reached through signed links, are never cached
 (`Cache-Control: private, no-cache…`) and use Django's normal CSRF token on their POSTs.
+
+Database outage
+---------------
+Every view here needs the database. When it is unreachable the visitor gets a 503 page (with
+Retry-After) saying that nothing was saved and to try again: never a 500, and never a "check
+your email" page for a sign-up that was not stored (see `database_required`).
 """
 
 from functools import wraps
@@ -28,8 +34,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -49,6 +56,37 @@ from newsletter.tokens import (
 )
 
 Status = Subscriber.Status
+# How long a visitor is asked to wait when the database is unreachable.
+RETRY_AFTER_SECONDS = 60
+
+
+def database_required(view):
+    """Answer 503 "nothing was saved, try again" when the database is unreachable.
+
+    The page is rendered from the template alone (its wording from the translation catalogue,
+    not from the sign-up page in the database) and nothing after it touches the database. A
+    database error also rolls back whatever the view had started, so the page tells the
+    truth: nothing was stored."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # here, where a database error still gets this page
+            return response
+        except (OperationalError, InterfaceError):
+            response = render(
+                request,
+                "newsletter/unavailable.html",
+                {"was_sending": request.method == "POST"},
+                status=503,
+            )
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            patch_cache_control(response, no_store=True)
+            return response
+
+    return wrapper
 
 
 def same_origin(request):
@@ -87,10 +125,11 @@ def signup_language(source):
 
 
 @csrf_exempt  # protected by same_origin() + double opt-in: see the module docstring
+@database_required
 def signup(request):
     """POST-only endpoint of the sign-up form; redirects to "check your email" on success
     (the same page whether or not the address was known)."""
-    texts = NewsletterSignupPage.for_request(request)
+    texts = NewsletterSignupPage.for_active_language()
     if request.method != "POST":
         return wrong_method(request, texts, ["POST"])
     if not same_origin(request):
@@ -122,14 +161,14 @@ def signup(request):
             source=form.cleaned_data["source"][:255],
             consent_text=texts.consent_text,
             language_code=signup_language(form.cleaned_data["source"]),
-            base_url=request.build_absolute_uri("/"),
         )
     )
     return redirect("newsletter:check_email")
 
 
+@database_required
 def check_email(request):
-    texts = NewsletterSignupPage.for_request(request)
+    texts = NewsletterSignupPage.for_active_language()
     if request.method not in ("GET", "HEAD"):
         return wrong_method(request, texts, ["GET", "HEAD"])
     return TemplateResponse(request, "newsletter/check_email.html", {"texts": texts})
@@ -157,8 +196,9 @@ def private_link_page(view):
     see in_language)."""
 
     @wraps(view)
+    @database_required
     def wrapper(request, token, salt):
-        texts = NewsletterSignupPage.for_request(request)
+        texts = NewsletterSignupPage.for_active_language()
         if request.method not in ("GET", "HEAD", "POST"):
             response = wrong_method(request, texts, ["GET", "HEAD", "POST"])
         else:

@@ -173,15 +173,10 @@ NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE
 # A mail server that hangs must not hang the visitor's request (the email is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
-# Sending updates to subscribers (issue 8). A news page's kind decides the topic it goes to
-# (each topic's "sends" field, edited in the admin). The newsletter backend is a database
-# queue worked by `manage.py db_worker --backend newsletter`; Wagtail's own small tasks run
-# immediately.
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
-TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "newsletter": {"BACKEND": "django_tasks_db.DatabaseBackend"},
-}
+# Wagtail's own small background tasks run immediately. Newsletter emails are queued in the
+# newsletter's own tables and sent by `manage.py run_newsletter_worker` (newsletter/worker.py).
+INSTALLED_APPS += ["django_tasks"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Video gallery (media_library) ---
 # Uploaded videos live in wagtailmedia's library (admin: Media). Only formats every current

@@ -12,7 +12,7 @@ def _required(name, value):
     if not value:
         raise ImproperlyConfigured(
             f"{name} must be set in the environment for production settings "
-            f"(see README.md, 'Configuration')."
+            f"(see docs/configuration.md)."
         )
     return value
 

@@ -11,7 +11,7 @@ def newsletter_signup_box(context):
     """The sign-up box for a sidebar: the topics (named in the page's language) and the
     editors' wording, in two queries whatever the number of topics. No CSRF token and no
     cookie (see views.py), so the page around it stays cacheable."""
-    texts = NewsletterSignupPage.for_request(context.get("request"))
+    texts = NewsletterSignupPage.for_active_language()
     interests = Interest.objects.localized()  # in the language of the page (its URL)
     form = SignupForm(interests=interests, texts=texts, id_prefix="sidebar-newsletter-")
     return {"texts": texts, "form": form, "source": HOME_SIDEBAR, "show": bool(interests)}

@@ -1,5 +1,5 @@
-"""Fixtures for the newsletter tests: the two seed topics, a same-origin sign-up POST that
-runs the after-commit email like a real request, and a clean rate-limit cache per test."""
+"""Fixtures for the newsletter tests: the two seed topics, a same-origin sign-up POST followed
+by the background worker's pass that sends its email, and a clean rate-limit cache per test."""
 
 from types import SimpleNamespace
 
@@ -8,6 +8,7 @@ from django.core.cache import cache
 from wagtail.models import Locale
 
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
+from newsletter.worker import Worker
 
 SIGNUP_URL = "/newsletter/signup/"
 SAME_ORIGIN = "http://testserver"
@@ -54,14 +55,24 @@ def valid_data(**overrides):
 
 
 @pytest.fixture
-def post_signup(client, django_capture_on_commit_callbacks):
-    """POST to the sign-up endpoint as a same-origin browser would; after-commit callbacks
-    (the email) run as they do outside the test transaction."""
+def run_worker(monkeypatch):
+    """One pass of the real background worker (newsletter/worker.py), in-process. Between
+    passes it closes "old" database connections, which inside a test's transaction would be
+    the test's own connection."""
+    monkeypatch.setattr("newsletter.worker.close_old_connections", lambda: None)
+    return Worker().run_one_pass
+
+
+@pytest.fixture
+def post_signup(client, run_worker):
+    """POST to the sign-up endpoint as a same-origin browser would, then let the background
+    worker make its next pass (which sends the email, seconds later in real life)."""
 
     def post(data, **extra):
         extra.setdefault("HTTP_ORIGIN", SAME_ORIGIN)
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(SIGNUP_URL, data, **extra)
+        response = client.post(SIGNUP_URL, data, **extra)
+        run_worker()
+        return response
 
     return post
 

@@ -36,11 +36,11 @@ def pending(interests, post_signup):
     return Subscriber.objects.get(), mail.outbox[0]
 
 
-def test_the_email_has_plain_text_and_html_with_the_same_absolute_links(pending):
+def test_the_email_has_plain_text_and_html_with_the_same_absolute_links(pending, settings):
     subscriber, message = pending
     confirm_url, _ = link_in(message, "confirm")
     preferences_url, _ = link_in(message, "preferences")
-    assert confirm_url.startswith("http://testserver/newsletter/confirm/")
+    assert confirm_url.startswith(f"{settings.WAGTAILADMIN_BASE_URL}/newsletter/confirm/")
     assert message.subject == TEXTS.confirmation_subject
     assert "News and Events" in message.body
     (html_body, mimetype), *_ = message.alternatives

@@ -17,7 +17,7 @@ LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 def retry():
     out = StringIO()
-    call_command("send_pending_newsletter_mail", stdout=out)
+    call_command("run_newsletter_worker", "--once", stdout=out)
     return out.getvalue()
 
 

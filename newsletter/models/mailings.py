@@ -1,0 +1,64 @@
+"""Sending a published page to subscribers: one Mailing, one Delivery per recipient."""
+
+from django.conf import settings
+from django.db import models
+
+from newsletter.models.subscribers import Subscriber
+from newsletter.models.topics import Interest
+
+
+class Mailing(models.Model):
+    """One sending of a published page to the confirmed subscribers of one topic. The
+    recipients are fixed when it starts: one Delivery row each, so an interrupted sending
+    resumes with exactly the people who have not received it yet."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=255)
+    interest = models.ForeignKey(Interest, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("started", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.subject} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def progress(self):
+        counts = dict(
+            self.deliveries.values_list("status").annotate(n=models.Count("pk")).order_by()
+        )
+        return {status: counts.get(status, 0) for status in Delivery.Status.values}
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped (unsubscribed meanwhile)"
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
+    # Erasing a subscriber also erases their deliveries.
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "subscriber"], name="newsletter_delivery_once_per_mailing"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mailing_id} → subscriber {self.subscriber_id}: {self.status}"
