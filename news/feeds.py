@@ -33,6 +33,10 @@ class NewsFeed(Feed):
     def link(self):
         return self.index_page.get_full_url(self.request)
 
+    def feed_url(self):
+        """rel="self" on the site's canonical address, like every other link in the feed."""
+        return self.root_url + self.request.path
+
     def description(self):
         return gettext("News, events and career and training opportunities from %(name)s.") % {
             "name": self.site_settings.department_name
