@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 from wagtail.models import Locale, Page
 
@@ -157,7 +157,7 @@ RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
 MEDIA_CACHE_CONTROL = "public, max-age=3600"
 
 
-@require_GET
+@require_safe
 def media_file(request, path):
     """An uploaded file from MEDIA_ROOT, for a single node with no front server (`make serve`,
     development). Several nodes keep media in object storage instead (docs/deployment.md).
