@@ -37,7 +37,7 @@ run: $(VENV)/.installed
 help:
 	@sed -n 's/^## \([a-zA-Z0-9_-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 18
 
-## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true)
+## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true); lists the 10 slowest
 test: $(VENV)/.dev-installed lint
 ifeq ($(CI),true)
 	scripts/with-postgres.sh $(BIN)/pytest
@@ -75,10 +75,10 @@ serve: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-## bench: production setup (gunicorn, PostgreSQL, shared cache) measured with wrk; prints a report
+## bench: production setup (gunicorn, throwaway PostgreSQL, shared cache) measured with wrk; a report
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
-	scripts/with-postgres.sh $(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py
 
 ## messages: collect interface text from templates and code into locale/<lang>/LC_MESSAGES/django.po
 MESSAGE_LANGUAGES := es ht zh_Hans vi kea pt ru ar fr so

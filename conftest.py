@@ -1,14 +1,15 @@
 """Test-session plumbing shared by every app: the real database check, a real browser, and
 helpers to build published page trees."""
 
+import contextlib
 import os
 import shutil
 
 import pytest
 from django.conf import settings
 
-# Fixtures for real server processes (gunicorn, Redis) live beside their helpers.
-pytest_plugins = ["bostonems_site.tests.servers"]
+# The database content each test starts from (built once per session).
+pytest_plugins = ["bostonems_site.tests.database_content"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BROWSER_ARGS = [
@@ -40,20 +41,56 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     if IN_CI and _database_vendor() != "postgresql":
         pytest.exit("CI=true but the test database is not PostgreSQL (set DATABASE_URL).", 2)
+    _remove_stale_sqlite_journal()
+
+
+def _remove_stale_sqlite_journal():
+    """An interrupted run can leave the SQLite test database's write-ahead log behind. Django
+    deletes and recreates only the database file, and SQLite would replay the old log into the
+    new one, so the log goes first."""
+    test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if _database_vendor() == "sqlite3" and test_name:
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{test_name}{suffix}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_tmp(tmp_path_factory):
+    """Files the seed and the tests upload (images, videos, captions) live for the whole session
+    in a temporary MEDIA_ROOT, not in the project's media/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: database rollbacks between tests don't purge it."""
-    from django.core.cache import cache
+def _empty_caches():
+    """Each test starts with empty caches: database rollbacks between tests don't purge them."""
+    from bostonems_site.tests.helpers import empty_caches
 
-    from page_cache.middleware import local_entries
-
-    cache.clear()
-    local_entries.clear()
+    empty_caches()
     yield
-    cache.clear()
-    local_entries.clear()
+    empty_caches()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """collectstatic once per session, as a deployment does before starting gunicorn."""
+    import subprocess
+    import sys
+
+    from bostonems_site.tests.servers import production_env
+
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=production_env("sqlite://:memory:", STATIC_ROOT=str(static_root)),
+        check=True,
+    )
+    return static_root
 
 
 def _chromium_path():
@@ -79,39 +116,29 @@ def browser():
         chromium.close()
 
 
-def _load_seed_content(translations=False):
-    """The seed content; the sample translations (issue 9) only when a test asks for them,
-    so that other tests can look pages up by slug."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    options = {} if translations else {"without_translations": True}
-    call_command("load_seed_content", stdout=StringIO(), **options)
+# The seed content is built once per session and committed (see database_content.py); these
+# fixtures name the state a test starts from, inside its own rolled-back transaction.
 
 
 @pytest.fixture
 def seeded_site(db):
-    """The full seed content, exactly as `make run` loads it."""
+    """The seed content as `make run` loads it, without the sample translations."""
     from bostonems_site.models import HomePage
 
-    _load_seed_content()
     return HomePage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture
 def translated_site(db):
-    """The full seed content including the sample Spanish translations (issue 9)."""
+    """The full seed content including the sample Spanish translations."""
     from bostonems_site.models import HomePage
 
-    _load_seed_content(translations=True)
     return HomePage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture
 def live_site(transactional_db, live_server):
     """A live server (real HTTP, real database commits) with the seed content loaded."""
-    _load_seed_content()
     return live_server
 
 
@@ -120,7 +147,6 @@ def committed_site(transactional_db):
     """Seed content committed to the test database, visible to other processes (gunicorn)."""
     from bostonems_site.models import HomePage
 
-    _load_seed_content()
     return HomePage.objects.get(locale__language_code="en")
 
 

@@ -138,5 +138,22 @@ class DivisionPage(BasePage):
         return context
 
 
+class RelatedDivisionsMixin:
+    """For pages with a `related_divisions` field: it holds divisions in the page's own
+    language. wagtail-localize copies the field unchanged from the source page when it creates
+    or updates a translation, so a Spanish news item would point at the English divisions;
+    every save (the admin's and the translation sync's) swaps them for their translations and
+    drops those not translated yet."""
+
+    def clean(self):
+        super().clean()
+        chosen = list(self.related_divisions.all())
+        if any(division.locale_id != self.locale_id for division in chosen):
+            self.related_divisions = DivisionPage.objects.filter(
+                locale_id=self.locale_id,
+                translation_key__in=[division.translation_key for division in chosen],
+            )
+
+
 class DivisionPageRelatedLink(RelatedLink):
     page = ParentalKey(DivisionPage, on_delete=models.CASCADE, related_name="related_links")

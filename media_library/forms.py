@@ -1,18 +1,18 @@
 from django import forms
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from divisions.forms import RelatedDivisionsPageForm
 
 PUBLISH_REQUIRED = {
     "summary": "Write a short description before publishing.",
     "thumbnail": "Choose a thumbnail image before publishing.",
-    "duration": "Enter how long the video runs (e.g. 2:10) before publishing.",
     "transcript": "Add a transcript before publishing: everything said in the video and "
     "important sounds or on-screen text. You can save a draft without one.",
 }
 
 
-class VideoPageForm(WagtailAdminPageForm):
+class VideoPageForm(RelatedDivisionsPageForm):
     """The admin form for video pages.
 
     Drafts may be incomplete. Wagtail (7+) defers required fields when an editor saves a draft
@@ -25,8 +25,8 @@ class VideoPageForm(WagtailAdminPageForm):
         for name, message in PUBLISH_REQUIRED.items():
             if name in self.fields:
                 self.fields[name].error_messages["required"] = message
-        if "duration" in self.fields:
-            self.fields["duration"].error_messages["invalid"] = (
+        if "hosted_duration" in self.fields:
+            self.fields["hosted_duration"].error_messages["invalid"] = (
                 "Enter the length as minutes:seconds (2:10) or hours:minutes:seconds (1:02:10)."
             )
 
@@ -47,6 +47,17 @@ class VideoPageForm(WagtailAdminPageForm):
             )
             self.add_error("video_file", message)
             self.add_error("hosted_url", message)
+        missing_length = cleaned_data.get("hosted_duration") is None  # 0:00 fails validation
+        if hosted_url and missing_length and "hosted_duration" not in self.errors:
+            self.add_error(
+                "hosted_duration", "Enter how long the video runs (e.g. 2:10) before publishing."
+            )
+        if video_file and not video_file.duration:
+            self.add_error(
+                "video_file",
+                f"The media library does not know how long “{video_file.title}” runs: edit it "
+                "under Media and enter its length before publishing.",
+            )
         if video_file and not cleaned_data.get("captions") and "captions" not in self.errors:
             self.add_error(
                 "captions",

@@ -1,6 +1,5 @@
 from datetime import date, timedelta
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +13,7 @@ from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
 from media_library.webvtt import MAX_BYTES, WebVTTError, parse_webvtt
@@ -86,8 +86,6 @@ class VideoGalleryPage(BasePage):
         return min(max(number, 1), paginator.num_pages)
 
     def get_context(self, request, *args, **kwargs):
-        from divisions.models import DivisionPage
-
         context = super().get_context(request, *args, **kwargs)
         videos = VideoPage.objects.child_of(self).live()
         divisions = (
@@ -104,7 +102,7 @@ class VideoGalleryPage(BasePage):
         videos = (
             videos.order_by(*NEWEST_FIRST)
             .defer("transcript")
-            .select_related("thumbnail")
+            .select_related("thumbnail", "video_file")
             .prefetch_related("thumbnail__renditions")
         )
         paginator = Paginator(videos, self.videos_per_page)
@@ -119,7 +117,7 @@ class VideoGalleryPage(BasePage):
         return context
 
 
-class VideoPage(BasePage):
+class VideoPage(RelatedDivisionsMixin, BasePage):
     publication_date = models.DateField(
         default=date.today,
         help_text="When the video was first shown. The gallery and the “Video & Multimedia” "
@@ -146,16 +144,6 @@ class VideoPage(BasePage):
         blank=True,
         help_text="Describe what the picture shows. Leave blank to use the image's own "
         "description from the image library (one of the two is needed to publish).",
-    )
-    duration = models.DurationField(
-        null=True,
-        blank=False,
-        validators=[
-            MinValueValidator(timedelta(seconds=1), "A video lasts at least one second."),
-            MaxValueValidator(timedelta(hours=12), "A video can last at most 12 hours."),
-        ],
-        help_text="How long the video runs: minutes:seconds (2:10) or "
-        "hours:minutes:seconds (1:02:10).",
     )
     related_divisions = ParentalManyToManyField(
         "divisions.DivisionPage",
@@ -201,6 +189,18 @@ class VideoPage(BasePage):
         "(youtube.com/watch?v=…, youtu.be/…, /shorts/…) or Vimeo (vimeo.com/123456789). "
         "Visitors see the thumbnail until they press play.",
     )
+    # Uploaded videos get their length from the media library (read from the file there).
+    hosted_duration = models.DurationField(
+        "Length of the YouTube or Vimeo video",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(timedelta(seconds=1), "A video lasts at least one second."),
+            MaxValueValidator(timedelta(hours=12), "A video can last at most 12 hours."),
+        ],
+        help_text="How long the video runs: minutes:seconds (2:10) or "
+        "hours:minutes:seconds (1:02:10).",
+    )
     transcript = RichTextField(
         features=TRANSCRIPT_FEATURES,
         blank=False,
@@ -214,7 +214,6 @@ class VideoPage(BasePage):
         MultiFieldPanel(
             [FieldPanel("thumbnail"), FieldPanel("thumbnail_alt")], heading="Thumbnail"
         ),
-        FieldPanel("duration"),
         MultiFieldPanel(
             [
                 MediaChooserPanel("video_file", media_type="video"),
@@ -226,12 +225,12 @@ class VideoPage(BasePage):
             help_text="Either upload a video with its captions here…",
         ),
         MultiFieldPanel(
-            [FieldPanel("hosted_url")],
+            [FieldPanel("hosted_url"), FieldPanel("hosted_duration")],
             heading="Video on YouTube or Vimeo",
             help_text="…or use a video hosted on YouTube or Vimeo (one of the two).",
         ),
         FieldPanel("transcript"),
-        FieldPanel("related_divisions", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("related_divisions"),
     ]
     search_fields = BasePage.search_fields + [
         index.SearchField("summary"),
@@ -267,6 +266,15 @@ class VideoPage(BasePage):
     @property
     def share_image_alt(self):
         return self.thumbnail_alt_text
+
+    @property
+    def duration(self):
+        """How long the video runs (a timedelta, or None): an upload's length from the media
+        library, a YouTube or Vimeo video's as typed on this page."""
+        if self.video_file_id is None:
+            return self.hosted_duration
+        seconds = self.video_file.duration if self.video_file else 0
+        return timedelta(seconds=seconds) if seconds else None
 
     @property
     def iso_duration(self):

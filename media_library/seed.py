@@ -120,13 +120,12 @@ def load(home, stdout):
             fields.update(
                 video_file=sample_video(),
                 captions=sample_captions(),
-                duration=timedelta(seconds=8),
                 transcript=SAMPLE_VIDEO_TRANSCRIPT,
             )
         else:
             fields.update(
                 hosted_url=source["hosted_url"],
-                duration=timedelta(seconds=round(source["minutes"] * 60)),
+                hosted_duration=timedelta(seconds=round(source["minutes"] * 60)),
                 transcript=sample_transcript(
                     title, "The video address is a placeholder too: replace it in the admin."
                 ),

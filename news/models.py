@@ -14,6 +14,8 @@ from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from divisions.forms import RelatedDivisionsPageForm
+from divisions.models import RelatedDivisionsMixin
 
 
 class NewsKind(models.TextChoices):
@@ -102,7 +104,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return indexes.get(language_code) or indexes.get(settings.LANGUAGE_CODE)
 
 
-class NewsPage(BasePage):
+class NewsPage(RelatedDivisionsMixin, BasePage):
     date = models.DateField(
         default=timezone.localdate, help_text="Publication date shown to visitors."
     )
@@ -165,6 +167,7 @@ class NewsPage(BasePage):
         index.FilterField("kind"),
         index.FilterField("date"),
     ]
+    base_form_class = RelatedDivisionsPageForm
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 

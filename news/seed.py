@@ -15,8 +15,9 @@ def _body(text):
 
 def sample_items():
     today = timezone.localdate()
-    next_month = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) + (
-        datetime.timedelta(days=30)
+    # 10 a.m. Boston time (the site's TIME_ZONE), whatever the offset from UTC is that day.
+    next_month = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=30), datetime.time(10))
     )
     return [
         {

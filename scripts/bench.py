@@ -1,11 +1,12 @@
 """`make bench`: measure the production setup on this machine.
 
-Runs inside scripts/with-postgres.sh (a throwaway PostgreSQL in DATABASE_URL). Starts Redis when
-available (else a file cache) as the shared cache, gunicorn with production settings twice
+Uses DATABASE_URL when set, else starts a throwaway PostgreSQL. Starts Redis when available
+(else a file cache) as the shared cache, gunicorn with production settings twice
 (page cache on, and off for the uncached figures), loads seed content, then drives each URL
 with wrk over loopback: requests/s, p50/p99 latency and errors, cached and uncached, beside a
 static CSS file through the same server. Then the ×10 content variant, memory per worker, and
-a 60 s soak at 64 connections. Prints a Markdown report.
+a 60 s soak at 64 connections. Prints a Markdown report, each section once, as it is measured.
+The servers come from bostonems_site/tests/servers.py, shared with the test suite.
 """
 
 import contextlib
@@ -15,15 +16,16 @@ import platform
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bostonems_site.tests.servers import Gunicorn, PostgreSQL, Redis  # noqa: E402
+
 PYTHON = sys.executable
 PAGES = {
     "home page": "/",
@@ -39,72 +41,13 @@ SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-@contextlib.contextmanager
-def redis_cache(workdir):
-    """A throwaway Redis on loopback (the shared cache of a several-node setup)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    time.sleep(0.5)
-    try:
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait()
-
-
-@contextlib.contextmanager
 def gunicorn(env):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "bostonems_site.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(base + "/", timeout=2)  # noqa: S310
-            break
-        time.sleep(0.2)
-    try:
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait()
+    """gunicorn with the bench's worker count; raises ServerError if it does not answer."""
+    return Gunicorn(env, workers=WORKERS)
 
 
 def worker_memory_mb(master_pid):
@@ -147,7 +90,8 @@ def wrk(url, connections=16, seconds=RUN_SECONDS, headers=()):
 
 
 def discover(base, env):
-    """Paths that exist on this build (the gallery arrives with the media library)."""
+    """The URLs to measure that answer on this build; the video page's address comes from the
+    database."""
     found = {}
     for label, path in PAGES.items():
         if path is None:
@@ -180,6 +124,10 @@ def discover(base, env):
     return found
 
 
+TABLE_HEADER = "| URL | req/s | p50 ms | p99 ms | errors | ÷ static req/s |"
+TABLE_RULE = "| --- | ---: | ---: | ---: | ---: | ---: |"
+
+
 def row(label, result, static_rps):
     ratio = result["rps"] / static_rps if static_rps else 0
     return (
@@ -188,11 +136,25 @@ def row(label, result, static_rps):
     )
 
 
+def report(*lines):
+    """Print a section of the Markdown report; each is printed once, as soon as it is measured."""
+    print("\n".join(lines), flush=True)
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it when root)")
-    workdir = tempfile.mkdtemp(prefix="bostonems-bench-")
-    report = [
+    with contextlib.ExitStack() as stack:
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            database_url = stack.enter_context(PostgreSQL()).url
+        workdir = tempfile.mkdtemp(prefix="bostonems-bench-")
+        stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+        return run(database_url, workdir)
+
+
+def run(database_url, workdir):
+    report(
         f"## Benchmark {datetime.date.today().isoformat()}",
         "",
         f"Command: `make bench` · {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -201,7 +163,7 @@ def main():
         "Cached = served by the full-page cache; uncached = the same server with "
         "PAGE_CACHE_ENABLED=False.",
         "",
-    ]
+    )
     # One node: the file cache its workers share. Several nodes: Redis (measured after).
     cache_url, cache_name = f"filecache://{workdir}/cache", "file cache (one node)"
     env = dict(os.environ)
@@ -210,12 +172,13 @@ def main():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
+        DATABASE_URL=database_url,
         STATIC_ROOT=f"{workdir}/static",
         MEDIA_ROOT=f"{workdir}/media",
         CACHE_URL=cache_url,
         LOG_LEVEL="WARNING",
     )
-    report.append(f"Shared cache: {cache_name}.\n")
+    report(f"Shared cache: {cache_name}.\n")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_seed_content")
@@ -224,60 +187,52 @@ def main():
         if variant == "×10 content":
             manage(env, "load_bench_content", "--factor", "10")
         with (
-            gunicorn(env) as (cached_base, cached_pid),
-            gunicorn({**env, "PAGE_CACHE_ENABLED": "False"}) as (plain_base, _),
+            gunicorn(env) as cached,
+            gunicorn({**env, "PAGE_CACHE_ENABLED": "False"}) as plain,
         ):
-            paths = discover(cached_base, env)
-            static = wrk(cached_base + paths.pop("static CSS"))
-            report += [
+            paths = discover(cached.base_url, env)
+            static = wrk(cached.base_url + paths.pop("static CSS"))
+            rows = [row("static CSS (whitenoise)", static, static["rps"])]
+            for label, path in paths.items():
+                urllib.request.urlopen(cached.base_url + path, timeout=10)  # noqa: S310 warm
+                rows.append(row(f"{label}, cached", wrk(cached.base_url + path), static["rps"]))
+                rows.append(row(f"{label}, uncached", wrk(plain.base_url + path), static["rps"]))
+            memory = worker_memory_mb(cached.pid)
+            report(
                 f"### {variant}",
                 "",
-                "| URL | req/s | p50 ms | p99 ms | errors | ÷ static req/s |",
-                "| --- | ---: | ---: | ---: | ---: | ---: |",
-                row("static CSS (whitenoise)", static, static["rps"]),
-            ]
-            for label, path in paths.items():
-                urllib.request.urlopen(cached_base + path, timeout=10)  # noqa: S310 warm
-                report.append(row(f"{label}, cached", wrk(cached_base + path), static["rps"]))
-                report.append(row(f"{label}, uncached", wrk(plain_base + path), static["rps"]))
-            memory = worker_memory_mb(cached_pid)
-            report += [
+                TABLE_HEADER,
+                TABLE_RULE,
+                *rows,
                 "",
                 "Memory per worker after the runs (RSS): "
                 + ", ".join(f"{mb:.0f} MB" for mb in memory),
                 "",
-            ]
-            print("\n".join(report), flush=True)
+            )
 
         if variant == "×10 content":
-            with gunicorn(env) as (base, _):
-                soak = wrk(base + "/", connections=64, seconds=SOAK_SECONDS)
-            report += [
+            with gunicorn(env) as server:
+                soak = wrk(server.base_url + "/", connections=64, seconds=SOAK_SECONDS)
+            report(
                 f"### Soak: {SOAK_SECONDS} s at 64 connections, home page (cached)",
                 "",
                 f"{soak['requests']} requests, {soak['rps']:.0f} req/s, p99 "
                 f"{soak['p99']:.1f} ms, **{soak['errors']} errors**.",
                 "",
-            ]
+            )
     if shutil.which("redis-server"):
-        with (
-            redis_cache(workdir) as redis_url,
-            gunicorn({**env, "CACHE_URL": redis_url}) as (
-                base,
-                _,
-            ),
-        ):
-            static = wrk(base + discover(base, env)["static CSS"])
-            urllib.request.urlopen(base + "/", timeout=10)  # noqa: S310 warm
-            report += [
+        with Redis() as redis, gunicorn({**env, "CACHE_URL": redis.url}) as server:
+            static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
+            urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
+            report(
                 "### Several nodes: Redis as the shared cache (×10 content)",
                 "",
-                "| URL | req/s | p50 ms | p99 ms | errors | ÷ static req/s |",
-                "| --- | ---: | ---: | ---: | ---: | ---: |",
+                TABLE_HEADER,
+                TABLE_RULE,
                 row("static CSS (whitenoise)", static, static["rps"]),
-                row("home page, cached", wrk(base + "/"), static["rps"]),
+                row("home page, cached", wrk(server.base_url + "/"), static["rps"]),
                 "",
-            ]
+            )
     result = subprocess.run(
         [PYTHON, "manage.py", "bench_newsletter", "--subscribers", "1000"],
         cwd=ROOT,
@@ -286,10 +241,9 @@ def main():
         text=True,
     )
     newsletter = result.stdout.strip() or f"failed: {result.stderr.strip()[-2000:]}"
-    report += ["### Newsletter sending (locmem mail backend, PostgreSQL)", "", newsletter, ""]
-    shutil.rmtree(workdir, ignore_errors=True)
-    print("\n".join(report))
+    report("### Newsletter sending (locmem mail backend, PostgreSQL)", "", newsletter, "")
+    return result.returncode
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

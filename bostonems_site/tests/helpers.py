@@ -17,6 +17,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 640}}
 
 
+def empty_caches():
+    """Empty every Django cache (pages, rate-limit counters) and this process's copies of
+    cached pages."""
+    from django.core.cache import caches
+
+    from page_cache.middleware import local_entries
+
+    for cache in caches.all():
+        cache.clear()
+    local_entries.clear()
+
+
 def home_page():
     return ensure_home()
 
@@ -24,6 +36,15 @@ def home_page():
 def publish(parent, page):
     """Add `page` under `parent` and publish it, as an editor pressing Publish would."""
     return add_child(parent, page)
+
+
+def soup(client, url, status=200):
+    """The parsed HTML of `url`, which must answer `status` (None: any status)."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(url)
+    assert status is None or response.status_code == status, url
+    return BeautifulSoup(response.content, "html.parser")
 
 
 def count_queries(client, url, status=200):

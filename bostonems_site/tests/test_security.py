@@ -5,10 +5,8 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bostonems_site.middleware import permissions_policy_header
+from bostonems_site.tests.servers import Gunicorn, free_port
 
 VIDEO_HOSTS = "https://www.youtube-nocookie.com https://player.vimeo.com"
 
@@ -144,12 +143,6 @@ def test_deploy_check_fails_for_plain_http_on_a_public_host(tmp_path):
     assert "security.W008" in result.stderr + result.stdout
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def request(port, path, https=True, method="GET"):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Host": f"127.0.0.1:{port}"}
@@ -162,60 +155,24 @@ def request(port, path, https=True, method="GET"):
     return response, body
 
 
-class Gunicorn:
-    def __init__(self, env, tmp_path):
-        self.port = free_port()
-        self.log = open(tmp_path / f"gunicorn-{self.port}.log", "w+")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "bostonems_site.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                request(self.port, "/healthz", https=False)
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    self.log.seek(0)
-                    raise RuntimeError(f"gunicorn did not start:\n{self.log.read()}") from None
-                time.sleep(0.2)
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-
-
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
-    """gunicorn with the production settings (HTTPS redirect on, as deployed) over a migrated,
-    seeded SQLite file and collected static files."""
+def production_server(tmp_path_factory, collected_static, database_content, django_db_blocker):
+    """gunicorn with the production settings (HTTPS redirect on, as deployed) over the test
+    database with the seed content committed, and collected static files."""
+    from bostonems_site.tests.database_content import SEEDED
+    from bostonems_site.tests.servers import database_url
+
     tmp_path = tmp_path_factory.mktemp("production")
-    env = production_env(tmp_path)
-    for args in (["migrate", "--noinput"], ["load_seed_content"], ["collectstatic", "--noinput"]):
-        result = manage(env, *args)
-        assert result.returncode == 0, result.stdout + result.stderr
-    server = Gunicorn(env, tmp_path)
-    yield server.port
-    server.stop()
+    with django_db_blocker.unblock():
+        database_content.switch_to(SEEDED)
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=database_url(),
+        STATIC_ROOT=str(collected_static),
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
+    with Gunicorn(env, workers=1, log_dir=tmp_path) as server:
+        yield server.port
 
 
 def test_gunicorn_sends_the_security_headers(production_server):
@@ -268,11 +225,9 @@ def test_gunicorn_serves_the_designed_404_and_hashed_static_files(production_ser
 
 def test_gunicorn_health_check_is_503_when_the_database_is_unreachable(tmp_path):
     unreachable = f"postgres://nobody@127.0.0.1:{free_port()}/nothing?connect_timeout=2"
-    server = Gunicorn(production_env(tmp_path, DATABASE_URL=unreachable), tmp_path)
-    try:
+    env = production_env(tmp_path, DATABASE_URL=unreachable)
+    with Gunicorn(env, workers=1, log_dir=tmp_path) as server:
         response, body = request(server.port, "/healthz", https=False)
-    finally:
-        server.stop()
     assert response.status == 503
     assert response.getheader("Content-Type") == "application/json"
     assert '"unavailable"' in body

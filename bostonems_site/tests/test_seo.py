@@ -9,16 +9,11 @@ from wagtail.models import Page, Site
 
 from bostonems_site.models import HomePage, SiteSettings
 from bostonems_site.seed import sample_image
+from bostonems_site.tests.helpers import soup
 from divisions.models import DivisionPage
 
 pytestmark = pytest.mark.django_db
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-def soup(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def json_ld(page_soup):

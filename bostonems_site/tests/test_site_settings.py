@@ -5,6 +5,7 @@ from django.urls import reverse
 from bostonems_site.models import HomePage, SiteSettings, SiteText
 from bostonems_site.seed import HOME_RELATED_LINKS, sample_image
 from bostonems_site.tests.admin_forms import admin_post_form, updated, with_streams
+from bostonems_site.tests.helpers import soup
 from divisions.models import DivisionIndexPage
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +23,6 @@ def site_text_url(site_text):
 
 def english_site_text():
     return SiteText.objects.get(locale__language_code="en")
-
-
-def soup(client, url):
-    return BeautifulSoup(client.get(url).content, "html.parser")
 
 
 def test_seed_puts_the_related_links_box_in_site_settings(client, seeded_site):
@@ -100,7 +97,7 @@ def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_s
     ]
     site_text.save()
     for page_url in PAGES:
-        page = soup(client, page_url)
+        page = soup(client, page_url, status=None)  # the 404 page too
         logo = page.select_one(".site-header__name img")
         assert logo is not None and logo["alt"] == "", page_url  # the name beside it says it
         assert logo.get("width") and logo.get("height"), page_url

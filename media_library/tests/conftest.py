@@ -1,10 +1,6 @@
+"""Uploads go to the session's temporary MEDIA_ROOT (root conftest)."""
+
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path_factory):
-    """Uploaded files from these tests go to a temporary MEDIA_ROOT, not the project's media/."""
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 @pytest.fixture

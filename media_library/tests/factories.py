@@ -17,9 +17,12 @@ def captions_document(content=VALID_VTT, name="captions.vtt", title="Test captio
     return get_document_model().objects.create(title=title, file=ContentFile(content, name=name))
 
 
-def video_media(title="Test video file"):
+def video_media(title="Test video file", duration=30):
     return get_media_model().objects.create(
-        title=title, type="video", file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="test.mp4")
+        title=title,
+        type="video",
+        duration=duration,
+        file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="test.mp4"),
     )
 
 
@@ -34,7 +37,7 @@ def make_video(number, parent=None, **fields):
         "slug": f"video-{number}",
         "summary": f"Summary of video {number}.",
         "publication_date": date(2020, 1, 1) + timedelta(days=number),
-        "duration": timedelta(minutes=1, seconds=5),
+        "hosted_duration": timedelta(minutes=1, seconds=5),
         "thumbnail": sample_image(f"Thumb {number % 5}", "A test thumbnail", size=(320, 180)),
         "hosted_url": "https://youtu.be/abcdefghijk",
         "transcript": "<p>Words.</p>",

@@ -43,7 +43,7 @@ def complete_fields(**overrides):
         "title": "New Ambulance Unveiled",
         "slug": "new-ambulance",
         "summary": "Boston EMS shows its newest ambulance.",
-        "duration": "2:10",
+        "hosted_duration": "2:10",
         "thumbnail": str(sample_image("Ambulance still", "A new ambulance outside").id),
         "hosted_url": "https://youtu.be/dQw4w9WgXcQ",
         "transcript": rich_text(TRANSCRIPT),
@@ -218,13 +218,18 @@ def test_invalid_captions_files_are_rejected(admin_client, video_gallery, conten
 
 @pytest.mark.parametrize(
     "duration, error",
-    [("ten minutes", "minutes:seconds"), ("0:00", "at least one second"), ("13:00:00", "12")],
+    [
+        ("ten minutes", "minutes:seconds"),
+        ("0:00", "at least one second"),
+        ("13:00:00", "12"),
+        ("", "how long the video runs"),
+    ],
 )
-def test_duration_is_validated(admin_client, video_gallery, duration, error):
-    fields = complete_fields(duration=duration, **{"action-publish": "publish"})
+def test_hosted_video_length_is_validated(admin_client, video_gallery, duration, error):
+    fields = complete_fields(hosted_duration=duration, **{"action-publish": "publish"})
     response = admin_client.post(add_url(), admin_form(admin_client, add_url(), **fields))
     assert response.status_code == 200
-    assert error in field_errors(response)["duration"]
+    assert error in field_errors(response)["hosted_duration"]
 
 
 def test_thumbnail_needs_alt_text_to_publish(admin_client, video_gallery):

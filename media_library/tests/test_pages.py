@@ -5,7 +5,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries
+from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, soup
 from divisions.models import DivisionPage
 from media_library.models import VideoGalleryPage, VideoPage
 from media_library.seed import VIDEOS
@@ -18,12 +18,6 @@ SEED_TITLES = [title for _, title, *_ in VIDEOS]  # newest first, as the seed li
 UPLOADED = "/videos/schools-honored-for-life-saving-equipment/"
 YOUTUBE = "/videos/ribbon-cutting-for-new-ems-station/"
 VIMEO = "/videos/cdc-preps-for-h1n1-vaccine/"
-
-
-def soup(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def card_titles(page_soup):

@@ -210,3 +210,11 @@ def test_scheduled_page_goes_live_with_publish_scheduled(client, seeded_site):
     revision.save()
     call_command("publish_scheduled", stdout=StringIO())
     assert client.get("/news/scheduled/").status_code == 200
+
+
+def test_sample_event_starts_at_ten_in_the_morning_boston_time(client, seeded_site):
+    event = NewsPage.objects.get(slug="sample-hands-only-cpr-day")
+    soup = BeautifulSoup(client.get(event.url).content, "html.parser")
+    starts, ends = (time.get_text() for time in soup.select("dd time"))
+    assert starts.endswith("10:00 a.m.")
+    assert ends.endswith("1:00 p.m.")

@@ -1,10 +1,10 @@
-"""Fixtures for the newsletter tests: the two seed topics, a same-origin sign-up POST followed
-by the background worker's pass that sends its email, and a clean rate-limit cache per test."""
+"""Fixtures for the newsletter tests: the two seed topics and a same-origin sign-up POST followed
+by the background worker's pass that sends its email. (The root conftest empties the rate-limit
+cache before each test.)"""
 
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from wagtail.models import Locale
 
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
@@ -22,19 +22,18 @@ TEXTS = SimpleNamespace(
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def interests(db):
-    news = Interest.objects.create(
+    """The two topics; a test that also has the seed gets the seed's own (identical) topics."""
+
+    def topic(**fields):
+        existing = Interest.objects.sources().filter(slug=fields["slug"]).first()
+        return existing or Interest.objects.create(**fields)
+
+    news = topic(
         name="News and Events", slug="news-and-events", sort_order=1, news_kinds=["news", "event"]
     )
-    careers = Interest.objects.create(
+    careers = topic(
         name="Career and Training Opportunities",
         slug="career-and-training-opportunities",
         sort_order=2,

@@ -1,0 +1,125 @@
+"""What the test database holds when each test starts: built once per session, not per test.
+
+Loading the seed takes seconds (pages, revisions, images, the search index) and about half the
+tests need it, so rebuilding it inside every test made the suite slow. Instead the database is
+in one of three committed states, each built once and then kept as a serialized snapshot:
+
+- "empty": as the migrations leave it (tests that build their own pages or topics);
+- "seeded": the seed content, as `make run` loads it (`seeded_site`, `live_site`,
+  `committed_site`);
+- "translated": the seed plus its sample translations (`translated_site`).
+
+Just before a test's database transaction opens, the database is switched to the state that
+test asks for (flush, then load the snapshot: well under a second); the test then runs inside a
+transaction rolled back at its end, so the next test with the same needs starts from the same
+committed state at no cost. Tests are ordered by the state they need, so switches are rare.
+Transactional tests (a live server or gunicorn reading commits) leave the database flushed,
+so the state is forgotten after them and restored from its snapshot for the next test.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+EMPTY, SEEDED, TRANSLATED = "empty", "seeded", "translated"
+# The fixtures that ask for each state; a test that asks for none gets the migrated database.
+STATE_FIXTURES = {
+    TRANSLATED: {"translated_site"},
+    SEEDED: {"seeded_site", "live_site", "committed_site"},
+}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "live_site", "committed_site"}
+
+
+def state_needed(item):
+    names = set(getattr(item, "fixturenames", ()))
+    for state, fixtures in STATE_FIXTURES.items():
+        if names & fixtures:
+            return state
+    return EMPTY
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        set(getattr(item, "fixturenames", ())) & TRANSACTIONAL_FIXTURES
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+def snapshot():
+    """The whole database as JSON, content types first: save signals fired while the rest loads
+    (search index, references) look content types up, and must find the snapshot's own rows
+    instead of creating new ones that would then clash with them."""
+    rows = json.loads(connection.creation.serialize_db_to_string())
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    return json.dumps(rows)
+
+
+def restore(data):
+    from django.contrib.contenttypes.models import ContentType
+
+    # Sequences keep counting (as after Django's own flushes between transactional tests): the
+    # snapshot's rows keep their ids, and new rows must not be given those ids again.
+    call_command(
+        "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+    )
+    ContentType.objects.clear_cache()  # ids cached before the flush may be gone
+    connection.creation.deserialize_db_from_string(data)
+    ContentType.objects.clear_cache()
+
+
+class DatabaseContent:
+    """The committed content of this process's test database, switched between snapshots."""
+
+    def __init__(self):
+        self.snapshots = {EMPTY: snapshot()}
+        self.current = EMPTY
+
+    def switch_to(self, state):
+        if state == self.current:
+            return
+        if state in self.snapshots:
+            restore(self.snapshots[state])
+        else:
+            # Built on top of the state below it, then remembered.
+            self.switch_to(SEEDED if state == TRANSLATED else EMPTY)
+            options = {} if state == TRANSLATED else {"without_translations": True}
+            call_command("load_seed_content", stdout=StringIO(), **options)
+            self.snapshots[state] = snapshot()
+        self.current = state
+
+    def forget(self):
+        """The next test will find the database flushed (or changed and committed)."""
+        self.current = None
+
+
+@pytest.fixture(scope="session")
+def database_content(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return DatabaseContent()
+
+
+def pytest_collection_modifyitems(items):
+    """Run tests grouped by the database state they need, transactional ones last, so that the
+    database switches state a handful of times per session, not once per test."""
+    order = {EMPTY: 0, SEEDED: 1, TRANSLATED: 2}
+    items.sort(key=lambda item: (is_transactional(item), order[state_needed(item)]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # `_django_db_helper` is pytest-django's fixture that opens the test's transaction (or, for
+    # transactional tests, hands over the committed database); switch just before it runs.
+    if fixturedef.argname == "_django_db_helper":
+        from bostonems_site.tests.helpers import empty_caches
+
+        content = request.getfixturevalue("database_content")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            content.switch_to(state_needed(request.node))
+        if is_transactional(request.node):
+            content.forget()
+        empty_caches()  # loading a snapshot sends save signals that may touch the caches
+    return (yield)
