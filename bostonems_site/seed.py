@@ -1,5 +1,7 @@
-"""Seed helpers shared by every app's seed module. Everything here is idempotent: objects are
-looked up by a stable key first and only created when missing, never overwritten."""
+"""Seed helpers shared by every app's seed module, and the core's own seed content (the site,
+the home page, the site-wide text and their sample translations). Everything here is
+idempotent: objects are looked up by a stable key first and only created when missing, never
+overwritten."""
 
 import hashlib
 from io import BytesIO
@@ -19,6 +21,7 @@ PLACEHOLDER_BACKGROUND = "#e6e8eb"
 PLACEHOLDER_INK = "#5a6270"
 
 SAMPLE_NOTE = "Sample content: replace this text in the admin before publishing for real."
+SAMPLE_TRANSLATION_NOTE = "Traducción de muestra: revísela antes de publicarla de verdad."
 
 HOME_INTRO = (
     "<p>Boston Emergency Medical Services (Boston EMS) is the City of Boston's public "
@@ -49,7 +52,7 @@ SOCIAL_LINKS = [
 
 
 def ensure_locales():
-    """One Wagtail locale per language in settings.WAGTAIL_CONTENT_LANGUAGES (issue 9)."""
+    """One Wagtail locale per language in settings.WAGTAIL_CONTENT_LANGUAGES."""
     existing = set(Locale.objects.values_list("language_code", flat=True))
     Locale.objects.bulk_create(
         Locale(language_code=code)
@@ -130,7 +133,7 @@ def ensure_site_text():
     if site_text is None:
         site_text = SiteText(locale=locale)
         site_text.related_links = [
-            ("link", {"title": title, "page": None, "url": url})
+            ("link", {"title": title, "page": None, "external_url": url})
             for title, url in HOME_RELATED_LINKS
         ]
         site_text.save()
@@ -165,3 +168,82 @@ def sample_image(title, alt_text, size=(1440, 600)):
         description=alt_text,
         file=ImageFile(buffer, name=f"sample-{slug}.png"),
     )
+
+
+def translate(page, locale, fields, link_titles=None):
+    """The page's translation into `locale`, created, filled in and published when missing
+    (copy_for_translation: a real translation, same translation_key, that wagtail-localize can
+    keep in sync). Its related links get their title from `link_titles` (English: translated)."""
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return existing.specific, False
+    translated = page.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translated, name, value)
+    # The copied links keep their translation keys; point them at the translated pages.
+    for link in translated.related_links.all() if hasattr(translated, "related_links") else ():
+        link.title = (link_titles or {}).get(link.title, link.title)
+        if link.link_page_id:
+            link.link_page = link.link_page.get_translation_or_none(locale) or link.link_page
+        link.save()
+    translated.save_revision().publish()
+    translated.refresh_from_db()
+    return translated, True
+
+
+# --- Sample Spanish translations of the home page and the site-wide text -----------------
+
+HOME = {
+    "title": "Boston EMS",
+    "seo_title": "Servicios Médicos de Emergencia de Boston",
+    "headline": "Atención médica de emergencia para Boston, a toda hora",
+    "intro": (
+        "<p>Los Servicios Médicos de Emergencia de Boston (Boston EMS) son el servicio público de "
+        "ambulancias de la Ciudad de Boston. Nuestros técnicos en emergencias médicas y "
+        "paramédicos responden a las llamadas al 9-1-1 en toda la ciudad, las 24 horas del día, "
+        "los 365 días del año.</p>"
+        f"<p><em>{SAMPLE_TRANSLATION_NOTE}</em></p>"
+    ),
+    "search_description": "Boston EMS responde a las emergencias médicas del 9-1-1 en la "
+    "Ciudad de Boston, las 24 horas del día, los 365 días del año.",
+}
+SITE_TEXT = {
+    "emergency_text": "En una emergencia, llame al 9-1-1",
+    "not_found_heading": "Página no encontrada",
+    "not_found_message": "La página que busca no está aquí. Puede que se haya movido o que la "
+    "dirección tenga un error. Haga una búsqueda o vuelva a la página de inicio.",
+}
+FOOTER_LINK_TITLES = {
+    "City of Boston": "Ciudad de Boston",
+    "Boston Public Health Commission": "Comisión de Salud Pública de Boston",
+    "Mass.gov: Office of Emergency Medical Services": (
+        "Mass.gov: Oficina de Servicios Médicos de Emergencia"
+    ),
+}
+
+
+def translate_site_text(locale):
+    """The Spanish footer and 'page not found' wording, as a real translation (same key)."""
+    english = ensure_site_text()
+    if english.get_translation_or_none(locale) is not None:
+        return
+    spanish = english.copy_for_translation(locale)
+    for name, value in SITE_TEXT.items():
+        setattr(spanish, name, value)
+    for link in spanish.related_links:
+        link.value["title"] = FOOTER_LINK_TITLES.get(link.value["title"], link.value["title"])
+    spanish.save()
+
+
+def sample_spanish_locale():
+    return Locale.objects.get_or_create(language_code="es")[0]
+
+
+def load_translations(home, stdout):
+    """Sample Spanish versions of the home page and the site-wide text. Runs before the content
+    apps' translations: a page can only be translated once its parent is."""
+    spanish = sample_spanish_locale()
+    translate_site_text(spanish)
+    _, created = translate(home, spanish, HOME)
+    if created:
+        stdout.write("Created the Spanish home page (sample translation).")

@@ -8,6 +8,8 @@ from django.conf import settings
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from bostonems_site.i18n import UNTRANSLATED_COPY
+
 
 class MultilingualSitemap(Sitemap):
     def items(self):
@@ -20,6 +22,7 @@ class MultilingualSitemap(Sitemap):
         return (
             pages.live()
             .public()
+            .exclude(UNTRANSLATED_COPY)  # wagtail-localize's English copies of parents
             .select_related("locale")
             .order_by("path")
             .defer_streamfields()

@@ -17,7 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-# Site essentials (issue 6): crawler files, health check.
+# Site essentials: crawler files, health check.
 urlpatterns += [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
@@ -40,7 +40,7 @@ if settings.SERVE_MEDIA:
     ]
 
 # Pages, search and the newsletter's own pages exist in every language, under a language prefix
-# (/es/, /ar/, ...); English has none (issue 9). Wagtail's page serving catches everything else,
+# (/es/, /ar/, ...); English has none. Wagtail's page serving catches everything else,
 # so it comes last.
 urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),

@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
+from bostonems_site.i18n import in_english_order, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage, RelatedLink
 
 
@@ -28,7 +29,10 @@ class DivisionIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["divisions"] = DivisionPage.objects.child_of(self).live().order_by("path")
+        # Every division, in the page's language where translated (bostonems_site.i18n).
+        context["divisions"] = in_english_order(
+            under_page_in_language(self, DivisionPage.objects.live(), children_only=True)
+        )
         return context
 
 

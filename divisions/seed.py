@@ -2,7 +2,14 @@
 
 from wagtail.rich_text import RichText
 
-from bostonems_site.seed import SAMPLE_NOTE, ensure_child, sample_image
+from bostonems_site.seed import (
+    SAMPLE_NOTE,
+    SAMPLE_TRANSLATION_NOTE,
+    ensure_child,
+    sample_image,
+    sample_spanish_locale,
+    translate,
+)
 from divisions.models import (
     DivisionIcon,
     DivisionIndexPage,
@@ -143,3 +150,68 @@ def load(home, stdout):
         )
         if created:
             stdout.write(f"Created division: {title}")
+
+
+# --- Sample Spanish translations: the divisions index and the eight divisions --------------
+
+SPANISH_INDEX = {"title": "Divisiones"}
+SPANISH_LINK_TITLES = {"All divisions": "Todas las divisiones"}
+# slug: (title, summary)
+SPANISH_DIVISIONS = {
+    "field-operations": (
+        "Operaciones de Campo",
+        "La División de Operaciones de Campo presta la respuesta médica de emergencia del 9-1-1 "
+        "a los residentes y visitantes de Boston, las 24 horas del día, los 365 días del año.",
+    ),
+    "dispatch-operations": (
+        "Operaciones de Despacho",
+        "Los técnicos-telecomunicadores de Despacho contestan las líneas del 9-1-1, dan "
+        "instrucciones a quienes llaman antes de que llegue la ambulancia y coordinan las "
+        "unidades de Boston EMS con los hospitales del área.",
+    ),
+    "special-operations": (
+        "Operaciones Especiales",
+        "La División de Operaciones Especiales planifica y apoya los grandes eventos de la "
+        "ciudad, la protección de personalidades, los materiales peligrosos y los incidentes "
+        "con múltiples víctimas.",
+    ),
+    "training": (
+        "División de Capacitación",
+        "La División de Capacitación forma a todos los técnicos en emergencias médicas y "
+        "paramédicos de Boston EMS en su academia acreditada de tiempo completo.",
+    ),
+    "fleet-services": (
+        "Servicios de Flota",
+        "Servicios de Flota mantiene las ambulancias, los camiones de operaciones especiales y "
+        "los demás vehículos de Boston EMS.",
+    ),
+    "office-of-the-medical-director": (
+        "Oficina del Director Médico",
+        "La Oficina del Director Médico dirige la atención médica del Departamento mediante la "
+        "educación, la capacitación y la investigación.",
+    ),
+    "community-initiatives": (
+        "Iniciativas Comunitarias",
+        "Iniciativas Comunitarias lleva la educación en salud y seguridad a los vecindarios de "
+        "Boston para mejorar la vida y la salud de sus residentes.",
+    ),
+    "emergency-preparedness": (
+        "Preparación para Emergencias",
+        "Preparación para Emergencias prepara al Departamento y a la ciudad para responder a "
+        "desastres y a incidentes a gran escala.",
+    ),
+}
+
+
+def load_translations(home, stdout):
+    spanish = sample_spanish_locale()
+    index = home.get_children().filter(slug="divisions").first()
+    if index is None:
+        return
+    translate(index, spanish, SPANISH_INDEX, SPANISH_LINK_TITLES)
+    for division in DivisionPage.objects.child_of(index).filter(slug__in=SPANISH_DIVISIONS):
+        title, summary = SPANISH_DIVISIONS[division.slug]
+        fields = {"title": title, "summary": f"{summary} ({SAMPLE_TRANSLATION_NOTE})"}
+        _, created = translate(division, spanish, fields, SPANISH_LINK_TITLES)
+        if created:
+            stdout.write(f"Created the Spanish translation of division: {division.title}")

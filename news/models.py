@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -12,8 +11,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from bostonems_site import seo
 from bostonems_site.blocks import BodyBlock
-from bostonems_site.models import INTRO_FEATURES, BasePage
+from bostonems_site.i18n import under_page_in_language
+from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
 
@@ -48,7 +49,10 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         verbose_name = "news index page"
 
     def items(self, kind=None):
-        items = NewsPage.objects.child_of(self).live().select_related("image")
+        # Every item, in the page's language where translated (bostonems_site.i18n).
+        items = under_page_in_language(
+            self, NewsPage.objects.live(), children_only=True
+        ).select_related("image")
         if kind is None:
             return items.order_by("-date", "-first_published_at")
         items = items.filter(kind=kind)
@@ -91,17 +95,6 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         from .feeds import NewsAtomFeed
 
         return NewsAtomFeed(self)(request)
-
-    @classmethod
-    def for_language(cls, language_code):
-        """The live news index in this language, else the English one (one query)."""
-        indexes = {
-            index.locale.language_code: index
-            for index in cls.objects.live()
-            .filter(locale__language_code__in={language_code, settings.LANGUAGE_CODE})
-            .select_related("locale")
-        }
-        return indexes.get(language_code) or indexes.get(settings.LANGUAGE_CODE)
 
 
 class NewsPage(RelatedDivisionsMixin, BasePage):
@@ -206,9 +199,6 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
     def structured_data(self, request):
         """schema.org Event or NewsArticle. The department is the author and publisher; the
         image is the one link previews show (the item's own, else the site's)."""
-        from bostonems_site import seo
-        from bostonems_site.models import SiteSettings
-
         site_settings = SiteSettings.for_request(request)
         root_url = seo.site_root_url(request)
         department = {

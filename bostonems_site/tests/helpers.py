@@ -56,23 +56,6 @@ def count_queries(client, url, status=200):
     return len(queries)
 
 
-def show_site_alert(**fields):
-    """Create or change the (English) site alert, switched on unless `fields` say otherwise,
-    as an editor saving it in the admin would."""
-    from wagtail.models import Locale
-
-    from bostonems_site.models import SiteAlert
-
-    locale = Locale.get_default()
-    alert = SiteAlert.objects.filter(locale=locale).first() or SiteAlert(locale=locale)
-    values = {"enabled": True, "title": "Snow emergency", "message": "Expect delays.", **fields}
-    for name, value in values.items():
-        setattr(alert, name, value)
-    alert.full_clean()
-    alert.save()
-    return alert
-
-
 def axe_violations(page):
     """Run axe-core (vendored in axe-playwright-python) on the loaded page."""
     from axe_playwright_python.sync_playwright import Axe

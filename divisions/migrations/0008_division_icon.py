@@ -32,7 +32,7 @@ def set_seed_icons(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('divisions', '0006_related_links_translatable'),
+        ('divisions', '0007_call_to_action_external_address_renamed'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0002_kind_help_text'),
+        ('news', '0003_call_to_action_external_address_renamed'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bostonems_site', '0009_site_settings_without_wording'),
+        ('bostonems_site', '0011_link_external_address_renamed'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 

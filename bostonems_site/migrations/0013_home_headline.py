@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bostonems_site', '0010_footer_pages'),
+        ('bostonems_site', '0012_footer_pages'),
     ]
 
     operations = [
