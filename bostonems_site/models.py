@@ -24,6 +24,9 @@ class SeoMixin:
     seo_meta.html and bostonems_site/seo.py). Editors set the title tag and description on the
     Promote tab; page types with a picture offer it as the share image."""
 
+    # Open Graph object type; articles and videos say so, so link previews show them as such.
+    og_type = "website"
+
     @property
     def meta_title(self):
         return self.seo_title or self.title
@@ -41,6 +44,11 @@ class SeoMixin:
         """The Wagtail image shown in link previews; None falls back to the site logo, then to
         the default share image. Page types with a lead picture override this."""
         return None
+
+    @property
+    def share_image_alt(self):
+        """The page's own description of its share image ('' falls back to the image's)."""
+        return ""
 
 
 class BasePage(SeoMixin, Page):
@@ -106,12 +114,19 @@ class RelatedLink(TranslatableMixin, PageOrAddressLink, Orderable):
 
 
 class HomePage(BasePage):
+    headline = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The big heading at the top of the home page: what the department does, in a "
+        "few words (the header already shows its name). Blank uses the SEO title.",
+    )
     intro = RichTextField(
         features=INTRO_FEATURES,
         help_text="The department introduction at the top of the home page.",
     )
 
     content_panels = BasePage.content_panels + [
+        FieldPanel("headline"),
         FieldPanel("intro"),
         InlinePanel(
             "related_links",
@@ -124,6 +139,10 @@ class HomePage(BasePage):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+
+    @property
+    def heading(self):
+        return self.headline or self.seo_title or self.title
 
     def route(self, request, path_components):
         return route_with_english_fallback(self, request, path_components, super().route)
@@ -173,6 +192,23 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text="The department's social media accounts, listed in the footer in this order.",
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The privacy notice, linked from the footer of every page (in each language, "
+        "its translation when there is one).",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The accessibility statement, linked from the footer of every page.",
+    )
     security_contact = models.CharField(
         max_length=250,
         default="mailto:security@boston.gov",
@@ -191,11 +227,19 @@ class SiteSettings(BaseSiteSetting):
             heading="Contact details",
         ),
         FieldPanel("social_links"),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("privacy_page", "standard_pages.StandardPage"),
+                PageChooserPanel("accessibility_page", "standard_pages.StandardPage"),
+            ],
+            heading="Footer pages",
+        ),
         FieldPanel("security_contact"),
     ]
 
-    # The header shows the logo on every page: fetch it with the settings, in one query.
-    select_related = ["logo"]
+    # Every page shows the logo and links to the footer pages: fetch them with the settings,
+    # in one query.
+    select_related = ["logo", "privacy_page", "accessibility_page"]
 
     class Meta:
         verbose_name = "Site settings"

@@ -3,7 +3,6 @@ the home page, the site-wide text and their sample translations). Everything her
 idempotent: objects are looked up by a stable key first and only created when missing, never
 overwritten."""
 
-import colorsys
 import hashlib
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -11,11 +10,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
 from bostonems_site.models import HomePage, SiteSettings, SiteText
+
+# Placeholder pictures: mid-grey lettering on light grey (5.2:1), plainly not a photograph.
+PLACEHOLDER_BACKGROUND = "#e6e8eb"
+PLACEHOLDER_INK = "#5a6270"
 
 SAMPLE_NOTE = "Sample content: replace this text in the admin before publishing for real."
 SAMPLE_TRANSLATION_NOTE = "Traducción de muestra: revísela antes de publicarla de verdad."
@@ -37,6 +40,14 @@ HOME_RELATED_LINKS = [
         "Mass.gov: Office of Emergency Medical Services",
         "https://www.mass.gov/orgs/office-of-emergency-medical-services",
     ),
+]
+
+
+# The department's accounts, listed in the footer (set when the site settings are created).
+SOCIAL_LINKS = [
+    ("link", {"name": "Facebook", "url": "https://www.facebook.com/BostonEMS"}),
+    ("link", {"name": "X (Twitter)", "url": "https://x.com/BostonEMS"}),
+    ("link", {"name": "Instagram", "url": "https://www.instagram.com/bostonems/"}),
 ]
 
 
@@ -87,6 +98,7 @@ def ensure_home():
             HomePage(
                 title="Boston EMS",
                 slug="home",
+                headline="Emergency medical care for Boston, around the clock",
                 intro=HOME_INTRO,
                 seo_title="Boston Emergency Medical Services",
                 search_description="Boston EMS provides 9-1-1 emergency medical response "
@@ -109,7 +121,7 @@ def ensure_home():
         site.root_page = home
         site.site_name = "Boston EMS"
         site.save()
-    SiteSettings.objects.get_or_create(site=site)
+    SiteSettings.objects.get_or_create(site=site, defaults={"social_links": SOCIAL_LINKS})
     ensure_site_text()
     return home
 
@@ -129,33 +141,32 @@ def ensure_site_text():
 
 
 def sample_image(title, alt_text, size=(1440, 600)):
-    """A generated placeholder picture (no downloads), found again by its title."""
+    """A neutral placeholder picture that says it is one (no downloads, no stock photo), found
+    again by its title so editors' replacements are kept."""
     image_model = get_image_model()
     existing = image_model.objects.filter(title=title).first()
     if existing is not None:
         return existing
-    hue = int(hashlib.sha256(title.encode()).hexdigest()[:4], 16) / 0xFFFF
-    top = tuple(int(c * 255) for c in colorsys.hsv_to_rgb(hue, 0.55, 0.55))
-    bottom = tuple(int(c * 255) for c in colorsys.hsv_to_rgb((hue + 0.1) % 1, 0.6, 0.3))
-    picture = PILImage.new("RGB", size, top)
-    draw = ImageDraw.Draw(picture)
     width, height = size
-    for y in range(height):
-        mix = y / height
-        colour = tuple(int(t * (1 - mix) + b * mix) for t, b in zip(top, bottom, strict=True))
-        draw.line([(0, y), (width, y)], fill=colour)
-    draw.ellipse(
-        [width * 0.6, height * 0.15, width * 0.6 + height * 0.7, height * 0.85],
-        outline="white",
-        width=12,
+    picture = PILImage.new("RGB", size, PLACEHOLDER_BACKGROUND)
+    draw = ImageDraw.Draw(picture)
+    inset = max(4, min(size) // 24)
+    draw.rectangle(
+        [inset, inset, width - inset, height - inset],
+        outline=PLACEHOLDER_INK,
+        width=max(2, min(size) // 150),
+    )
+    label = ImageFont.load_default(size=max(12, min(size) // 9))
+    draw.text(
+        (width / 2, height / 2), "Placeholder image", fill=PLACEHOLDER_INK, font=label, anchor="mm"
     )
     buffer = BytesIO()
-    picture.save(buffer, format="JPEG", quality=80)
+    picture.save(buffer, format="PNG", optimize=True)
     slug = hashlib.sha256(title.encode()).hexdigest()[:12]
     return image_model.objects.create(
         title=title,
         description=alt_text,
-        file=ImageFile(buffer, name=f"sample-{slug}.jpg"),
+        file=ImageFile(buffer, name=f"sample-{slug}.png"),
     )
 
 
@@ -185,6 +196,7 @@ def translate(page, locale, fields, link_titles=None):
 HOME = {
     "title": "Boston EMS",
     "seo_title": "Servicios Médicos de Emergencia de Boston",
+    "headline": "Atención médica de emergencia para Boston, a toda hora",
     "intro": (
         "<p>Los Servicios Médicos de Emergencia de Boston (Boston EMS) son el servicio público de "
         "ambulancias de la Ciudad de Boston. Nuestros técnicos en emergencias médicas y "

@@ -19,7 +19,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve
 from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Page
 
@@ -247,3 +248,24 @@ class RateLimitedPasswordResetView(PasswordResetView):
         response.status_code = 429
         response["Retry-After"] = str(window)
         return response
+
+
+# Renditions are named after their original and filter, and a replaced original gets a new file
+# name, so a rendition's address never changes content: browsers may keep it for a year.
+# Originals, videos and captions can be replaced in place by editors: an hour.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_CACHE_CONTROL = "public, max-age=3600"
+
+
+@require_safe
+def media_file(request, path):
+    """An uploaded file from MEDIA_ROOT, for a single node with no front server (`make serve`,
+    development). Several nodes keep media in object storage instead (docs/deployment.md).
+    Django's static `serve` resolves the path safely inside MEDIA_ROOT and answers
+    If-Modified-Since; the file streams (no page-cache entry)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    images_dir = "images/"
+    response["Cache-Control"] = (
+        RENDITION_CACHE_CONTROL if path.startswith(images_dir) else MEDIA_CACHE_CONTROL
+    )
+    return response

@@ -36,11 +36,31 @@ class DivisionIndexPage(BasePage):
         return context
 
 
+class DivisionIcon(models.TextChoices):
+    """Pictograms for the division cards; each is static/img/icons/<value>.svg."""
+
+    STAR_OF_LIFE = "star-of-life", "Star of Life (any division)"
+    AMBULANCE = "ambulance", "Ambulance"
+    HEADSET = "headset", "Headset (dispatch)"
+    SHIELD = "shield", "Shield (special operations)"
+    BOOK = "book", "Open book (training)"
+    WRENCH = "wrench", "Wrench (fleet)"
+    STETHOSCOPE = "stethoscope", "Stethoscope (medicine)"
+    PEOPLE = "people", "People (community)"
+    CLIPBOARD = "clipboard", "Checklist (preparedness)"
+
+
 class DivisionPage(BasePage):
     summary = models.CharField(
         max_length=400,
         help_text="One to three sentences (400 characters at most). Shown on the division cards "
         "and used as the description in search results.",
+    )
+    icon = models.CharField(
+        max_length=20,
+        choices=DivisionIcon.choices,
+        default=DivisionIcon.STAR_OF_LIFE,
+        help_text="Pictogram on the division's card (home page and Divisions page).",
     )
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -70,6 +90,7 @@ class DivisionPage(BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("icon"),
         MultiFieldPanel(
             [
                 FieldPanel("hero_image"),
@@ -110,6 +131,10 @@ class DivisionPage(BasePage):
 
     def get_share_image(self):
         return self.hero_image
+
+    @property
+    def share_image_alt(self):
+        return self.hero_alt_text
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -10,7 +10,12 @@ from bostonems_site.seed import (
     sample_spanish_locale,
     translate,
 )
-from divisions.models import DivisionIndexPage, DivisionPage, DivisionPageRelatedLink
+from divisions.models import (
+    DivisionIcon,
+    DivisionIndexPage,
+    DivisionPage,
+    DivisionPageRelatedLink,
+)
 
 INDEX_INTRO = (
     "<p>While Boston EMS is best known by the public for its Field Operations Division, which "
@@ -90,6 +95,19 @@ DIVISIONS = [
 ]
 
 
+# The pictogram on each division's card, by slug.
+ICONS = {
+    "field-operations": DivisionIcon.AMBULANCE,
+    "dispatch-operations": DivisionIcon.HEADSET,
+    "special-operations": DivisionIcon.SHIELD,
+    "training": DivisionIcon.BOOK,
+    "fleet-services": DivisionIcon.WRENCH,
+    "office-of-the-medical-director": DivisionIcon.STETHOSCOPE,
+    "community-initiatives": DivisionIcon.PEOPLE,
+    "emergency-preparedness": DivisionIcon.CLIPBOARD,
+}
+
+
 def sample_body(title):
     return [
         ("heading", {"text": f"About {title}", "level": "h2"}),
@@ -122,10 +140,9 @@ def load(home, stdout):
             slug,
             title=title,
             summary=summary,
-            hero_image=sample_image(
-                f"Sample image: {title}", f"Abstract placeholder picture for {title}"
-            ),
-            hero_image_alt=f"Abstract placeholder picture for {title}",
+            icon=ICONS.get(slug, DivisionIcon.STAR_OF_LIFE),
+            hero_image=sample_image(f"Sample image: {title}", f"Placeholder image for {title}"),
+            hero_image_alt=f"Placeholder image for {title}",
             body=sample_body(title),
             phone="617-343-2367",
             address="785 Albany Street\nBoston, MA 02118",

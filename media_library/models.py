@@ -260,6 +260,15 @@ class VideoPage(RelatedDivisionsMixin, BasePage):
     def thumbnail_alt_text(self):
         return self.thumbnail_alt or (getattr(self.thumbnail, "description", "") or "")
 
+    og_type = "video.other"
+
+    def get_share_image(self):
+        return self.thumbnail
+
+    @property
+    def share_image_alt(self):
+        return self.thumbnail_alt_text
+
     @property
     def duration(self):
         """How long the video runs (a timedelta, or None): an upload's length from the media

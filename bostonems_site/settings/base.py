@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "media_library",
     "newsletter",
     "news",
+    "standard_pages",
     # Wagtail.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -210,6 +211,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATIC_URL = "/static/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# The site serves uploaded files itself (bostonems_site.views.media_file) unless they live in
+# object storage; production turns this off when a bucket is configured.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -288,6 +292,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # --- Newsletter ----------------------------------------------------------------------------
 # Per-client sign-up limit, email link lifetimes, resend interval. Which topic a news page is
 # sent to is edited in the admin (each topic's "sends" field), not here.
+# The main menu ends with this page type as a button (named, not imported: the core imports no
+# content app).
+MAIN_MENU_BUTTON_PAGE_TYPE = "newsletter.NewsletterSignupPage"
 NEWSLETTER_SIGNUP_LIMIT = env.int("NEWSLETTER_SIGNUP_LIMIT", default=10)  # POSTs per window
 NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
 NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per address

@@ -47,6 +47,7 @@ LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
 # Several app servers: uploaded media go to S3-compatible object storage when a bucket is set,
 # so every node serves the same files (docs/deployment.md).
 if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

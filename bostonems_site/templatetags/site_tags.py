@@ -1,11 +1,14 @@
 import re
 
 from django import template
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, F, Q, When
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from bostonems_site import seo
 from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language, page_translations
 
 register = template.Library()
@@ -19,27 +22,60 @@ def tel_href(number):
     return f"+{digits}" if number.strip().startswith("+") else digits
 
 
+@register.filter
+def iso_datetime(value):
+    """For every <time datetime="…">: ISO 8601 to the second (see seo.iso_datetime)."""
+    return seo.iso_datetime(value)
+
+
+def top_level_pages(request, home):
+    """The live pages right under `home` in the visitor's language, the English ones where not
+    translated yet (annotated for `lang_attrs`), in the English tree's order. The main menu,
+    its sign-up button and the footer's pages share this one query per request."""
+    cached = getattr(request, "_top_level_pages", None)
+    if cached is not None and cached[0] == home.pk:
+        return cached[1]
+    site = Site.find_for_request(request) if request else None
+    source_home = site.root_page if site else home
+    pages = list(
+        in_english_order(
+            in_language(
+                Page.objects.live()
+                .filter(depth=home.depth + 1)
+                .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
+            )
+        )
+    )
+    if request is not None:
+        request._top_level_pages = (home.pk, pages)
+    return pages
+
+
+def menu_button_type_id():
+    """The content type of the page the main menu ends with as a button (the newsletter sign-up
+    page), named in settings.MAIN_MENU_BUTTON_PAGE_TYPE so the core imports no content app.
+    ContentType lookups are cached, so this costs no query after the first."""
+    model = apps.get_model(settings.MAIN_MENU_BUTTON_PAGE_TYPE)
+    return ContentType.objects.get_for_model(model).id
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     """The pages under the home page that editors ticked 'Show in menus', in the English tree's
-    order. On a translated page each item is its translation, or the English page (marked
-    lang="en") while it has none, so no section is out of reach in any language. One query."""
+    order, then the newsletter sign-up page (always, as a button). On a translated page each
+    item is its translation, or the English page (marked lang="en") while it has none, so no
+    section is out of reach in any language. No query of its own (see top_level_pages)."""
     request = context.get("request")
     home = menu_home(context.get("page"), request)
     if home is None:
         return {"menu_items": []}
-    site = Site.find_for_request(request) if request else None
-    source_home = site.root_page if site else home
-    sections = (
-        Page.objects.live()
-        .in_menu()
-        .filter(depth=home.depth + 1)
-        .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
-    )
-    current = context.get("page")
-    current_key, section_keys = current_sections(current)
-    items = []
-    for page in in_english_order(in_language(sections)):
+    button_type_id = menu_button_type_id()
+    current_key, section_keys = current_sections(context.get("page"))
+    items, buttons = [], []
+    for page in top_level_pages(request, home):
+        is_button = page.content_type_id == button_type_id
+        if not (page.show_in_menus or is_button):
+            continue
         if page.translation_key == current_key:
             state = "page"
         elif page.translation_key in section_keys:
@@ -47,8 +83,9 @@ def main_menu(context):
         else:
             state = ""
         lang = page.content_language if page.content_language != get_language() else ""
-        items.append({"page": page, "current": state, "lang": lang})
-    return {"menu_items": items, "request": request}
+        item = {"page": page, "current": state, "lang": lang, "button": is_button}
+        (buttons if is_button else items).append(item)
+    return {"menu_items": items + buttons[:1], "request": request}
 
 
 def current_sections(page):
@@ -76,6 +113,24 @@ def menu_home(page, request):
     if site is None or get_language() == settings.LANGUAGE_CODE:
         return site.root_page if site else None
     return site.root_page.localized
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context):
+    """The privacy notice and accessibility statement chosen in site settings, in the visitor's
+    language where translated, else in English (marked by `lang_attrs`). No query of its own:
+    the settings fetch the chosen pages, top_level_pages the versions in this language."""
+    site_settings = context["settings"]["bostonems_site"]["SiteSettings"]
+    chosen = [
+        page
+        for page in (site_settings.privacy_page, site_settings.accessibility_page)
+        if page is not None and page.live
+    ]
+    home = menu_home(context.get("page"), context.get("request")) if chosen else None
+    if home is None:
+        return chosen
+    shown = {page.translation_key: page for page in top_level_pages(context.get("request"), home)}
+    return [shown.get(page.translation_key, page) for page in chosen]
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -108,7 +163,6 @@ def seo_meta(context):
     shown; views without a page (search, errors) get the site-wide tags only."""
     from django.templatetags.static import static
 
-    from bostonems_site import seo
     from bostonems_site.models import SiteSettings
 
     request = context.get("request")
@@ -142,7 +196,7 @@ def seo_meta(context):
         else:
             logo_url = seo.absolute(root_url, static("img/logo.png"))
         data["json_ld"] = seo.json_ld(
-            seo.organization(site_settings, data["canonical_url"], logo_url)
+            seo.organization(site_settings, data["canonical_url"], logo_url, page.meta_description)
         )
     else:
         pages = [*trail_ancestors(page), page]
@@ -159,6 +213,4 @@ def cooloff_minutes(delta):
 @register.filter
 def jsonld(data):
     """Render a dict as a JSON-LD <script> block, escaped so text can't close the tag."""
-    from bostonems_site import seo
-
     return seo.json_ld(data)

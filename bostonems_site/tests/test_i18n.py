@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries
+from bostonems_site.tests.helpers import QUERY_BUDGET, arabic_division, count_queries
 from divisions.models import DivisionPage
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +21,6 @@ def html_tag(response):
 def switcher_links(response):
     nav = re.search(r'<nav class="language-switcher".*?</nav>', response.content.decode(), re.S)
     return re.findall(r"<a [^>]*>", nav.group(0)) if nav else []
-
-
-def arabic_division(slug="training"):
-    english = DivisionPage.objects.get(slug=slug, locale__language_code="en")
-    arabic = english.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
-    for ancestor in arabic.get_ancestors().filter(depth__gt=1).specific():
-        if not ancestor.live:
-            ancestor.save_revision().publish()
-    arabic.title = "قسم التدريب"
-    arabic.save_revision().publish()
-    return arabic
 
 
 def test_spanish_page_renders_in_spanish_with_alternates(client, translated_site):
@@ -84,6 +73,8 @@ def test_sitemap_lists_every_language_with_alternates(client, translated_site):
     entry = re.search(r"<url><loc>[^<]*/es/divisions/training/</loc>.*?</url>", xml).group(0)
     assert re.search(r'hreflang="en" href="[^"]*/divisions/training/"', entry)
     assert re.search(r'hreflang="es" href="[^"]*/es/divisions/training/"', entry)
+    # As in each page's <head>: the English page is the default for other languages.
+    assert re.search(r'hreflang="x-default" href="[^"]*[^s]/divisions/training/"', entry)
 
 
 def test_page_cache_keeps_languages_apart(client, translated_site):
@@ -179,6 +170,7 @@ def test_main_menu_lists_the_pages_of_the_visitors_language(client, translated_s
         ("/divisions/", "Divisions"),
         ("/videos/", "Video &amp; Multimedia"),
         ("/news/", "News &amp; Events"),
+        ("/sign-up/", "Sign up for updates"),
     ]
     # Same sections, same order: the Spanish page where one exists, else the English page,
     # marked as English for screen readers.
@@ -187,8 +179,10 @@ def test_main_menu_lists_the_pages_of_the_visitors_language(client, translated_s
         ("/es/divisions/", "Divisiones"),
         ("/videos/", "Video &amp; Multimedia"),
         ("/news/", "News &amp; Events"),
+        ("/sign-up/", "Sign up for updates"),
     ]
     assert '<a href="/videos/" lang="en" dir="ltr" hreflang="en">' in spanish.content.decode()
+    assert '<a href="/sign-up/" lang="en" dir="ltr" hreflang="en">' in spanish.content.decode()
     # Views without a page (search) follow the language of their address too.
     assert ("/es/divisions/", "Divisiones") in main_menu_links(client.get("/es/search/?q=x"))
 

@@ -132,7 +132,7 @@ def test_arabic_page_marks_and_isolates_its_english_parts(client, arabic_trainin
     assert re.search(r'<a href="/ar/divisions/" lang="en" dir="ltr">Divisions</a>', html)
     # Site settings and the (untranslated) site-wide text are English.
     assert '<address lang="en" dir="ltr">785 Albany Street' in html
-    assert re.search(r'<p class="site-footer__emergency" lang="en" dir="ltr">', html)
+    assert re.search(r'<p class="site-footer__inner" lang="en" dir="ltr"><a href="tel:911">', html)
     assert re.search(r'<a href="tel:[^"]+" dir="ltr">617-343-2367</a>', html)
     assert "<bdi>Boston EMS</bdi>" in html
 
@@ -146,9 +146,13 @@ def test_division_cards_show_every_division_in_every_language(client, translated
     for url in ("/es/", "/es/divisions/"):
         html = html_of(client, url)
         assert html.count('<li class="card">') == 9, url
-        assert 'class="card__title">Operaciones de Campo<' in html
-        assert 'class="card__title">Field Operations<' not in html
-        assert re.search(r'<h\d class="card__title" lang="en" dir="ltr">New Unit</h\d>', html)
+        assert re.search(r'class="card__title"><a href="[^"]+">Operaciones de Campo<', html)
+        assert ">Field Operations<" not in html
+        assert re.search(
+            r'<h\d class="card__title" lang="en" dir="ltr"><a href="/divisions/new-unit/" '
+            r'hreflang="en">New Unit</a></h\d>',
+            html,
+        )
         assert '<p class="card__summary" lang="en" dir="ltr">Brand new.</p>' in html
         # In the English tree's order: the new division comes last.
         assert html.index("Preparación para Emergencias") < html.index("New Unit")

@@ -27,7 +27,8 @@ def english_site_text():
 
 def test_seed_puts_the_related_links_box_in_site_settings(client, seeded_site):
     footer = soup(client, "/").select_one("footer")
-    links = [(a.get_text(), a["href"]) for a in footer.select("nav[aria-labelledby] a")]
+    related = footer.select_one("nav[aria-labelledby=footer-related-heading]")
+    links = [(a.get_text(), a["href"]) for a in related.select("a")]
     assert links == HOME_RELATED_LINKS
     # Not twice on the home page: its own related links start empty.
     assert not seeded_site.related_links.exists()
@@ -75,7 +76,13 @@ def test_an_editor_changes_settings_in_the_admin_and_every_page_follows(
         assert footer.find("a", href="mailto:info@example.org"), page_url
         assert "1 City Hall Square" in footer.get_text(), page_url
         assert footer.find("a", href="https://www.facebook.com/example"), page_url
-        assert [a.get_text() for a in footer.select("nav a")] == ["City of Boston", "Facebook"]
+        assert [a.get_text() for a in footer.select("nav a")] == [
+            "City of Boston",
+            "Privacy notice",
+            "Accessibility statement",
+            "Site map (XML)",
+            "Facebook",
+        ]
 
 
 def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_site):

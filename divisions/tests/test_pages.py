@@ -35,8 +35,10 @@ def test_division_index_shows_intro_and_cards_named_for_each_division(client, se
     assert "best known by the public for its Field Operations Division" in html
     assert card_titles(client, "/divisions/") == SEED_TITLES
     soup = BeautifulSoup(html, "html.parser")
-    link_names = [a.get_text(" ", strip=True) for a in soup.select(".card__link")]
-    assert "More information about Field Operations »" in link_names
+    # Each card is one link named for its division (the whole card is its target).
+    links = {a.get_text(" ", strip=True): a["href"] for a in soup.select(".card a")}
+    assert links["Field Operations"] == "/divisions/field-operations/"
+    assert len(links) == len(SEED_TITLES)
 
 
 @pytest.mark.parametrize("title, slug, summary", DIVISIONS)
