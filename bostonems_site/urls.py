@@ -10,6 +10,7 @@ from bostonems_site import views as site_views
 from bostonems_site.sitemaps import MultilingualSitemap
 
 urlpatterns = [
+    path("admin/password_reset/", site_views.RateLimitedPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -22,6 +23,7 @@ urlpatterns += [
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("healthz", site_views.healthz, name="healthz"),
 ]
+handler400 = "bostonems_site.views.bad_request"
 handler500 = "bostonems_site.views.server_error"
 
 if settings.DEBUG:

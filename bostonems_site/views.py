@@ -4,22 +4,26 @@ and the error pages."""
 import datetime
 import logging
 import re
+import sys
+import time
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Locale, Page
 
-from bostonems_site import seo
+from bostonems_site import ratelimit, seo
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ SEARCH_MAX_QUERY_LENGTH = 200
 # NUL and other control characters: PostgreSQL rejects NUL in text, and none belong in a query.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
 WORD = re.compile(r"\w+")
+# What Django raises when the database server is unreachable or the connection broke.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 def clean_query(raw):
@@ -69,11 +76,16 @@ def search(request):
         results = pages.search(terms) if terms else pages.none()
         paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
         results_page = paginator.get_page(request.GET.get("page"))
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "bostonems_site/search.html",
         {"query": query, "results": results_page},
     )
+    if query:
+        # Results for any text a visitor types: not worth a shared cache entry each (and
+        # a flood of them would push stored pages out).
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_GET
@@ -122,28 +134,151 @@ def favicon(request):
     return response
 
 
+# A queued update email still waiting after this long means no worker is taking the queue.
+MAIL_QUEUE_DELAY = datetime.timedelta(minutes=15)
+
+
 @never_cache
 def healthz(request):
-    """200 when the database answers a query, 503 when it doesn't; never cached."""
+    """Each dependency's state, as JSON; never cached.
+
+    503 only when this node cannot serve pages: the database is unreachable AND the page cache
+    holds no copies to serve (its shared cache is down, or empty). A database that is down for
+    every node still leaves each node serving its stored pages (and 503 for the rest), which
+    beats a load balancer taking every node out. A cache outage alone is "degraded": pages
+    render without it. The mail queue (newsletter emails) never fails the check: a stopped worker
+    delays email, not pages; it shows "delayed" so monitoring can alert on it.
+    """
+    from django.core.cache import cache
+
+    from page_cache.middleware import PAGES_STORED_KEY
+
+    database = _database_state()
+    cache_up = cache.check() if hasattr(cache, "check") else True
+    pages_in_cache = cache_up and cache.get(PAGES_STORED_KEY) is not None
+    mail_queue, waiting = _mail_queue_state() if database == "ok" else ("unavailable", None)
+    if database == "ok":
+        status = "ok" if cache_up else "degraded"
+    else:
+        status = "degraded" if pages_in_cache else "error"
+    return JsonResponse(
+        {
+            "status": status,
+            "database": database,
+            "cache": "ok" if cache_up else "unavailable",
+            "mail queue": mail_queue,
+            "mail queue waiting": waiting,
+        },
+        status=503 if status == "error" else 200,
+    )
+
+
+def _database_state():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:
-        logger.exception("Health check: the database did not answer")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    except DATABASE_ERRORS as error:
+        logger.warning("Health check: the database did not answer (%s)", error)
+        return "unavailable"
+    return "ok"
 
 
-@requires_csrf_token
-def server_error(request, template_name="500.html"):
-    """The designed 500 page, rendered without a request context so that nothing touches the
-    database (which may be the very thing that failed)."""
+def _mail_queue_state():
+    """The newsletter's outbox (newsletter/worker.py): emails due to subscribers and queued
+    update deliveries. "delayed" when one has waited longer than MAIL_QUEUE_DELAY."""
+    from newsletter.models import Delivery, Subscriber
+
+    due = Subscriber.objects.exclude(mail_due="")
+    queued = Delivery.objects.filter(status=Delivery.Status.QUEUED)
+    late_since = timezone.now() - MAIL_QUEUE_DELAY
+    waiting = due.count() + queued.count()
+    late = (
+        due.filter(mail_requested_at__lt=late_since).exists()
+        or queued.filter(mailing__created_at__lt=late_since).exists()
+    )
+    return ("delayed" if late else "ok"), waiting
+
+
+# The error handlers below never read the request body or touch the database: they also answer
+# requests whose body Django cannot parse (a form posted as UTF-16, too large) and requests made
+# while the database is down. Django's defaults are decorated with @requires_csrf_token, which
+# reads request.POST again and fails a second time, ending in the server's bare error page.
+# Each page is rendered without a request context (no context processors, no queries).
+
+
+def _static_page(template_name, status, headers=None):
     try:
-        return HttpResponseServerError(loader.get_template(template_name).render())
+        body = loader.get_template(template_name).render()
     except Exception:  # the error page must never fail itself
-        logger.exception("The 500 page could not be rendered")
-        return HttpResponseServerError(
-            "<!DOCTYPE html><html lang=en><title>Server error</title><h1>Sorry, something went "
-            "wrong</h1><p>Please try again in a few minutes. In an emergency, call 9-1-1.</p>"
+        logger.exception("The %s page could not be rendered", status)
+        body = (
+            "<!DOCTYPE html><html lang=en><title>Boston EMS</title><h1>Sorry, this page could "
+            "not be shown</h1><p>Please try again in a few minutes. In an emergency, call "
+            "9-1-1.</p>"
         )
+    response = HttpResponse(body, status=status, headers=headers)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def bad_request(request, exception=None):
+    """handler400: a body Django cannot read, a suspicious request."""
+    return _static_page("400.html", 400)
+
+
+def service_unavailable(request, exception=None):
+    """The database is unreachable: the designed 503 page with Retry-After. The full-page cache
+    serves its last good copy instead when it has one (`database_unavailable`)."""
+    _log_database_outage(exception)
+    response = _static_page("503.html", 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+    response.database_unavailable = True
+    response._has_been_logged = True  # by _log_database_outage: Django would log every request
+    return response
+
+
+def server_error(request):
+    """handler500. A database that went away surfaces here when something outside a view (a
+    middleware) queried it: that is a 503, not a 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return service_unavailable(request, error)
+    return _static_page("500.html", 500)
+
+
+_last_outage_log = 0.0
+
+
+def _log_database_outage(exception):
+    """One log line per minute per process, not one per request, while the database is down."""
+    global _last_outage_log
+    now = time.monotonic()
+    if now - _last_outage_log >= 60:
+        _last_outage_log = now
+        logger.error("Database unavailable, answering 503 or stored pages: %s", exception)
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """The admin's "forgot password" form, limited per client and per address: each request
+    sends an email, so an unlimited form lets anyone flood an editor's inbox (or our mail
+    provider's quota)."""
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        address = (request.POST.get("email") or "").strip().lower()
+        limit, window = settings.ADMIN_PASSWORD_RESET_LIMIT, settings.ADMIN_PASSWORD_RESET_WINDOW
+        allowed = ratelimit.allow(request, "password-reset", limit, window)
+        if allowed and address:
+            allowed = ratelimit.allow(request, "password-reset", limit, window, subject=address)
+        if allowed:
+            return super().post(request, *args, **kwargs)
+        form.full_clean()
+        form.add_error(
+            None,
+            _("Too many password reset requests. Please wait %(minutes)s minutes and try again.")
+            % {"minutes": window // 60},
+        )
+        response = self.form_invalid(form)
+        response.status_code = 429
+        response["Retry-After"] = str(window)
+        return response

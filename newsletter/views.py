@@ -44,7 +44,8 @@ from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from newsletter import ratelimit, services
+from bostonems_site import ratelimit
+from newsletter import services
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
 from newsletter.tokens import (

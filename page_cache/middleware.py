@@ -11,6 +11,29 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
   request. A hit costs one small round-trip for the generation; the page itself usually comes
 from a per-process copy (LocalEntries) that is only used while its generation is current.
 
+Stale-while-revalidate with one renderer: a purge does not delete anything. Each key keeps its
+last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older generation, or
+past its freshness, is exactly the stale copy. The first request that finds it stale takes a
+short lock in the shared cache (`cache.add`, so one request per page across all workers and
+nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE). The lock
+expires after PAGE_CACHE_REVALIDATE_SECONDS (10 s), so a visitor sees a page at most that much
+older than the last publish (plus one render), even if the renderer dies.
+
+Serve stale on error: when the database is unreachable the view fails with
+`DATABASE_ERRORS`; `process_exception` (and handler500 for failures outside views) turns that
+into the designed 503 page with Retry-After, and for a cacheable request the last good copy
+is served instead, as STALE. No copy: the 503.
+
+Cache keys: scheme, host, path and only the query parameters some page reads
+(PAGE_CACHE_QUERY_PARAMETERS: pagination, filters, the search text). Others (?cb=N, utm_*)
+don't create entries, so anonymous traffic can't fill the cache; rate-limit counters live in
+their own cache alias anyway.
+
+Cache down: the backend is wrapped by page_cache/backends.py, which answers from per-process
+memory while the shared cache is unreachable. Then purges reach one process only, so copies are
+fresh for PAGE_CACHE_REVALIDATE_SECONDS only; when the shared cache answers again every process
+that saw the outage bumps the generation once (edits made meanwhile were never purged there).
+
 Entries are stored with a precompressed gzip body, so a hit does no rendering and no compression.
 The middleware sits first in MIDDLEWARE: stored responses already carry the headers every other
 middleware added (security headers, CSP), and a hit skips all of them.
@@ -21,13 +44,19 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from bostonems_site.views import DATABASE_ERRORS, service_unavailable
+
 GENERATION_KEY = "pagecache:generation"
+# Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
+PAGES_STORED_KEY = "pagecache:pages-stored"
+LOCK_KEY_PREFIX = "pagecache:rendering:"
 CACHE_HEADER = "X-Cache"
 # Requests carrying a session (editors) or pending messages (django.contrib.messages' cookie
 # storage) are always rendered fresh and never stored.
@@ -40,24 +69,26 @@ UNCACHED_HEADERS = {"set-cookie", "content-length", "content-encoding", "x-cache
 class LocalEntries:
     """A small per-process copy of recently served entries. A hit still asks the shared cache
     for the current generation (a few bytes), so purges stay immediate on every process; only
-    the page body no longer crosses the network and gets unpickled on each request."""
+    the page body no longer crosses the network and gets unpickled on each request. Copies of
+    any generation are kept: an old one is still the stale copy to serve while revalidating."""
 
     def __init__(self, max_entries=256):
         self.max_entries = max_entries
         self.entries = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key, generation):
+    def get(self, key):
+        """(generation, entry, checked) or None; `checked` is the generation that was current
+        when the shared cache was last asked for this key."""
         with self.lock:
             stored = self.entries.get(key)
-            if stored is None or stored[0] != generation:
-                return None
-            self.entries.move_to_end(key)
-            return stored[1]
+            if stored is not None:
+                self.entries.move_to_end(key)
+            return stored
 
-    def put(self, key, generation, entry):
+    def put(self, key, generation, entry, checked=None):
         with self.lock:
-            self.entries[key] = (generation, entry)
+            self.entries[key] = (generation, entry, generation if checked is None else checked)
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
@@ -80,9 +111,19 @@ def expire_cached_page_at(request, moment):
     request.page_cache_expires = expires if current is None else min(current, expires)
 
 
+def _cache_is_degraded():
+    return getattr(cache, "is_degraded", False)
+
+
 def _fresh(entry):
-    expires = entry[4]
-    return expires is None or time.time() < expires
+    _status, _headers, _body, _gzipped, expires, stored_at = entry
+    lifetime = (
+        settings.PAGE_CACHE_REVALIDATE_SECONDS
+        if _cache_is_degraded()
+        else settings.PAGE_CACHE_TIMEOUT
+    )
+    now = time.time()
+    return now < stored_at + lifetime and (expires is None or now < expires)
 
 
 def bump_generation():
@@ -101,8 +142,26 @@ def new_generation():
     return time.time_ns()
 
 
+def current_generation():
+    was_degraded = _cache_is_degraded()
+    generation = cache.get(GENERATION_KEY)
+    if was_degraded and not _cache_is_degraded():
+        bump_generation()  # content edited during the outage was purged in one process only
+        generation = None
+    if generation is None:
+        cache.add(GENERATION_KEY, new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
 def _entry_key(request):
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    query = request.META.get("QUERY_STRING", "")
+    if query:
+        kept = settings.PAGE_CACHE_QUERY_PARAMETERS
+        query = urlencode(
+            sorted(p for p in parse_qsl(query, keep_blank_values=True) if p[0] in kept)
+        )
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -133,7 +192,7 @@ def _response_is_cacheable(request, response):
 
 
 def _build_response(request, entry, state):
-    status, headers, body, gzipped, _expires = entry
+    status, headers, body, gzipped, _expires, _stored_at = entry
     use_gzip = _accepts_gzip(request)
     response = HttpResponse(
         b"" if request.method == "HEAD" else (gzipped if use_gzip else body), status=status
@@ -148,6 +207,39 @@ def _build_response(request, entry, state):
     return response
 
 
+def _current(copy, generation):
+    return copy is not None and copy[0] == generation and _fresh(copy[1])
+
+
+def _last_copy(key, generation, recheck=False):
+    """(generation, entry) of the newest copy this process can reach, or None. The shared
+    cache is asked once per generation (or on `recheck`): while another request renders, the
+    stale copy comes from this process's memory, not over the network every time."""
+    local = local_entries.get(key)
+    if local is not None and not recheck and generation in (local[0], local[2]):
+        return local[:2]
+    shared = cache.get(key)
+    copy = shared if shared is not None else (local[:2] if local is not None else None)
+    if copy is not None:
+        local_entries.put(key, *copy, checked=generation)
+    return copy
+
+
+def _store(request, response, key, generation):
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_S_MAXAGE)
+    body = response.content
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in UNCACHED_HEADERS
+    ]
+    expires = getattr(request, "page_cache_expires", None)
+    gzipped = gzip.compress(body, compresslevel=6)
+    entry = (response.status_code, headers, body, gzipped, expires, time.time())
+    cache.set(key, (generation, entry), timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
+    cache.set(PAGES_STORED_KEY, True, timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
+    local_entries.put(key, generation, entry)
+    return entry
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -157,35 +249,35 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = _entry_key(request)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, new_generation(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
-        entry = local_entries.get(key, generation)
-        if entry is None:
-            stored = cache.get(key)
-            if stored is not None and stored[0] == generation:
-                entry = stored[1]
-                local_entries.put(key, generation, entry)
-        if entry is not None and _fresh(entry):
-            return _build_response(request, entry, "HIT")
+        generation = current_generation()
+        copy = _last_copy(key, generation)
+        if _current(copy, generation):
+            return _build_response(request, copy[1], "HIT")
 
-        response = self.get_response(request)
-        if not _response_is_cacheable(request, response):
-            return response
-
-        patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_S_MAXAGE)
-        body = response.content
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in UNCACHED_HEADERS
-        ]
-        expires = getattr(request, "page_cache_expires", None)
-        timeout = settings.PAGE_CACHE_TIMEOUT
-        if expires is not None:
-            timeout = max(1, min(timeout, int(expires - time.time()) + 1))
-        entry = (response.status_code, headers, body, gzip.compress(body, compresslevel=6), expires)
-        cache.set(key, (generation, entry), timeout=timeout)
-        local_entries.put(key, generation, entry)
+        lock_key = LOCK_KEY_PREFIX + key
+        holds_lock = cache.add(lock_key, 1, timeout=settings.PAGE_CACHE_REVALIDATE_SECONDS)
+        if copy is not None and not holds_lock:
+            return _build_response(request, copy[1], "STALE")  # another request is rendering
+        if copy is not None:
+            copy = _last_copy(key, generation, recheck=True)  # rendered meanwhile elsewhere?
+            if _current(copy, generation):
+                cache.delete(lock_key)
+                return _build_response(request, copy[1], "HIT")
+        try:
+            response = self.get_response(request)
+            if getattr(response, "database_unavailable", False) and copy is not None:
+                return _build_response(request, copy[1], "STALE")
+            if not _response_is_cacheable(request, response):
+                return response
+            entry = _store(request, response, key, generation)
+        finally:
+            if holds_lock:
+                cache.delete(lock_key)
         return _build_response(request, entry, "MISS")
+
+    def process_exception(self, request, exception):
+        """The database is unreachable: the designed 503 page (swapped for the last good copy
+        in __call__ when there is one) rather than a 500."""
+        if isinstance(exception, DATABASE_ERRORS):
+            return service_unavailable(request, exception)
+        return None

@@ -107,13 +107,62 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-# Full-page cache for anonymous visitors (page_cache/middleware.py): purged on every
-# content change; s-maxage lets a CDN keep pages briefly too.
+# --- Shared cache, full-page cache, rate-limit counters --------------------------------------
+
+
+def shared_caches(cache_url):
+    """CACHES for CACHE_URL: pages and everything else in "default", rate-limit counters in
+    "ratelimit" (RATELIMIT_CACHE_URL, by default beside the pages but apart from them, so that
+    storing pages never evicts a counter: the file cache culls at random when full). Both fail
+    soft when the backend is unreachable (page_cache/backends.py)."""
+    default = env.cache_url_config(cache_url)
+    ratelimit = env.cache_url_config(env("RATELIMIT_CACHE_URL", default=cache_url))
+    if ratelimit == default:
+        if default["BACKEND"].endswith("FileBasedCache"):
+            ratelimit["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-ratelimit"
+        elif default["BACKEND"].endswith("LocMemCache"):
+            ratelimit["LOCATION"] = "ratelimit"
+        else:
+            ratelimit["KEY_PREFIX"] = "ratelimit"
+    if default["BACKEND"].endswith("FileBasedCache"):
+        # Django's default of 300 files is fewer than the pages × languages this site has.
+        default.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+    return {
+        "default": fail_soft(default, "default"),
+        "ratelimit": fail_soft(ratelimit, "ratelimit"),
+    }
+
+
+def fail_soft(config, alias):
+    options = {
+        "BACKEND": config["BACKEND"],
+        "ALIAS": alias,
+        "REAL_OPTIONS": config.get("OPTIONS", {}),
+    }
+    return {**config, "BACKEND": "page_cache.backends.FailSoftCache", "OPTIONS": options}
+
+
+CACHES = shared_caches(env("CACHE_URL", default="locmemcache://"))
+
+# Full-page cache for anonymous visitors (page_cache/middleware.py): purged on every content
+# change; s-maxage lets a CDN keep pages briefly too. A page is fresh for PAGE_CACHE_TIMEOUT
+# after it was stored (or until the next purge); the last copy is kept PAGE_CACHE_STALE_TIMEOUT
+# to be served while one request renders the new one (at most PAGE_CACHE_REVALIDATE_SECONDS)
+# and while the database is unreachable. Only the query parameters listed here reach a page's
+# cache key; others are ignored (a page never reads them), so they cannot flood the cache.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)
+PAGE_CACHE_STALE_TIMEOUT = env.int("PAGE_CACHE_STALE_TIMEOUT", default=7 * 24 * 60 * 60)
+PAGE_CACHE_REVALIDATE_SECONDS = 10
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
+PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p", "q"]
+
+# Admin "forgot password" emails: at most this many requests per client, and per address,
+# per window (bostonems_site/ratelimit.py).
+ADMIN_PASSWORD_RESET_LIMIT = env.int("ADMIN_PASSWORD_RESET_LIMIT", default=5)
+ADMIN_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
+
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -159,6 +208,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# An upload the file storage refuses is a form error (bostonems_site/image_forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "bostonems_site.image_forms.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 

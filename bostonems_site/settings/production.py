@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, shared_caches
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -21,9 +21,7 @@ SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""))
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 
 # A cache shared by every gunicorn worker on the node; point CACHE_URL at Redis for several nodes.
-CACHES = {
-    "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}")
-}
+CACHES = shared_caches(env("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"))
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

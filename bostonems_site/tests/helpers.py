@@ -18,12 +18,13 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320,
 
 
 def empty_caches():
-    """Empty the Django cache and this process's copies of cached pages."""
-    from django.core.cache import cache
+    """Empty every Django cache (pages, rate limits) and this process's copies of cached pages."""
+    from django.core.cache import caches
 
     from page_cache.middleware import local_entries
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     local_entries.clear()
 
 

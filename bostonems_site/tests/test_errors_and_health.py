@@ -1,3 +1,4 @@
+import datetime
 from unittest import mock
 
 import pytest
@@ -5,12 +6,14 @@ from bs4 import BeautifulSoup
 from django.db import OperationalError, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 
 from bostonems_site.models import SiteText
 from bostonems_site.tests.admin_forms import admin_post_form, updated
-from bostonems_site.views import server_error
+from bostonems_site.views import bad_request, server_error
 from divisions.models import DivisionPage
+from page_cache.tests.faults import broken_cache  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,30 +51,102 @@ def test_the_500_page_renders_without_touching_the_database(django_assert_num_qu
     assert soup.find("link", rel="stylesheet")
 
 
-def test_a_request_while_the_database_is_down_gets_the_designed_500_page(seeded_site):
+def test_a_request_while_the_database_is_down_gets_the_designed_503_page(seeded_site):
     client = Client(raise_request_exception=False)
     with database_down():
         response = client.get("/divisions/")
-    assert response.status_code == 500
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     html = response.content.decode()
-    assert "Sorry, something went wrong" in html
+    assert "This page is not available right now" in html
     assert "Traceback" not in html and "OperationalError" not in html
 
 
-def test_healthz_answers_200_when_the_database_answers(client, seeded_site):
+def test_a_database_failure_outside_a_view_is_also_a_503():
+    request = RequestFactory().get("/")
+    try:
+        raise OperationalError("server closed")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+def test_healthz_reports_each_dependency(client, seeded_site):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "mail queue": "ok",
+        "mail queue waiting": 0,
+    }
     assert "no-store" in response["Cache-Control"]
 
 
-def test_healthz_answers_503_when_the_database_does_not(client):
+def test_healthz_answers_503_when_the_database_is_down_and_no_page_is_stored(client):
     with database_down():
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response.json()["status"] == "error"
+    assert response.json()["database"] == "unavailable"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_stays_in_while_the_database_is_down_but_pages_are_stored(client, seeded_site):
+    client.get("/divisions/")
+    with database_down():
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.usefixtures("broken_cache")
+def test_healthz_reports_a_cache_outage_without_failing(client, seeded_site):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["cache"] == "unavailable"
+
+
+def test_healthz_reports_emails_nobody_sends(client, seeded_site):
+    from newsletter.models import Subscriber
+
+    Subscriber.objects.create(email="waiting@example.org")
+    Subscriber.objects.update(  # queued an hour ago, and no worker took it
+        mail_due=Subscriber.Mail.CONFIRMATION,
+        mail_requested_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    body = client.get("/healthz").json()
+    assert (body["mail queue"], body["mail queue waiting"]) == ("delayed", 1)
+    assert body["status"] == "ok"
+
+
+UNREADABLE_BODIES = [
+    ("application/x-www-form-urlencoded; charset=utf-16", "name=x"),
+    ("application/x-www-form-urlencoded; charset=iso-8859-1", "name=café"),
+]
+
+
+@pytest.mark.parametrize("content_type, body", UNREADABLE_BODIES)
+@pytest.mark.parametrize("url", ["/", "/search/", "/admin/login/"])
+def test_a_body_in_another_charset_gets_the_designed_400_page(seeded_site, url, content_type, body):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.post(url, body, content_type=content_type)
+    assert response.status_code == 400
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.h1.get_text() == "Sorry, we could not read that request"
+    assert soup.find("a", href="tel:911")
+
+
+def test_the_400_page_renders_without_touching_the_database(django_assert_num_queries):
+    with database_down(), django_assert_num_queries(0):
+        response = bad_request(RequestFactory().get("/"))
+    assert response.status_code == 400
 
 
 def test_an_editor_creates_a_redirect_in_the_admin_and_it_works(admin_client, client, seeded_site):

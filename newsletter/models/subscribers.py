@@ -3,7 +3,7 @@
 Privacy: a subscriber row holds only what is needed to send the chosen emails and to prove
 consent (address, topics, status with timestamps, where they signed up, the consent wording they
 saw, language). No IP address is stored; rate limiting keeps a salted hash of it in the cache
-for a few minutes only (see newsletter/ratelimit.py).
+for a few minutes only (see bostonems_site/ratelimit.py).
 """
 
 from django.db import models

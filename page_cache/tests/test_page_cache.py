@@ -1,18 +1,26 @@
 import gzip
 
-import environ
 import pytest
 import requests
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.test import RequestFactory, override_settings
+from django.core.cache import cache
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
 from bostonems_site.models import SiteSettings
-from bostonems_site.tests.servers import gunicorn, redis_server
+from bostonems_site.settings.base import shared_caches
+from bostonems_site.tests.servers import free_port, gunicorn, redis_server
+from bostonems_site.tests.test_errors_and_health import database_down
 from divisions.models import DivisionPage
-from page_cache.middleware import PageCacheMiddleware
+from page_cache.middleware import (
+    LOCK_KEY_PREFIX,
+    PageCacheMiddleware,
+    _entry_key,
+    bump_generation,
+)
+from page_cache.tests.faults import shared_cache_down
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +152,7 @@ def _fetch(url):
 
 def test_changes_reach_every_gunicorn_worker(committed_site, collected_static, tmp_path):
     cache_url = f"filecache://{tmp_path / 'cache'}"
-    cache_settings = {"default": environ.Env.cache_url_config(cache_url)}
+    cache_settings = shared_caches(cache_url)
     with (
         gunicorn(collected_static, workers=2, CACHE_URL=cache_url) as base,
         override_settings(CACHES=cache_settings),
@@ -242,3 +250,100 @@ def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site)
     assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
     clock.sleep(1.0)  # and the end
     assert "Snow emergency" not in client.get("/").content.decode()
+
+
+def _lock_key(path):
+    return LOCK_KEY_PREFIX + _entry_key(RequestFactory().get(path))
+
+
+def _rename_fleet_services(title):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    division.title = title
+    division.save_revision().publish()
+
+
+def test_after_a_publish_others_get_the_previous_copy_while_one_request_renders(
+    client, seeded_site
+):
+    client.get("/divisions/")
+    _rename_fleet_services("Fleet and Vehicle Services")
+    cache.add(_lock_key("/divisions/"), 1)  # another worker is rendering the new copy
+    meanwhile = client.get("/divisions/")
+    assert meanwhile["X-Cache"] == "STALE"
+    assert "Fleet Services" in meanwhile.content.decode()
+    cache.delete(_lock_key("/divisions/"))  # it finished (or its lock expired)
+    fresh = client.get("/divisions/")
+    assert fresh["X-Cache"] == "MISS"
+    assert "Fleet and Vehicle Services" in fresh.content.decode()
+
+
+def test_a_stored_page_is_served_while_the_database_is_down(client, seeded_site):
+    first = client.get("/divisions/")
+    bump_generation()  # e.g. a publish just before the database went away
+    with database_down():
+        response = Client(raise_request_exception=False).get("/divisions/")
+    assert response.status_code == 200
+    assert response["X-Cache"] == "STALE"
+    assert response.content == first.content
+
+
+def test_a_page_never_stored_answers_503_while_the_database_is_down(seeded_site):
+    with database_down():
+        response = Client(raise_request_exception=False).get("/divisions/training/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "This page is not available right now" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("/robots.txt?cb=1", "/robots.txt?cb=2"),
+        ("/divisions/", "/divisions/?utm_source=newsletter&fbclid=abc"),
+    ],
+)
+def test_query_parameters_no_page_reads_share_one_entry(client, seeded_site, first, second):
+    client.get(first)
+    assert client.get(second)["X-Cache"] == "HIT"
+
+
+def test_query_parameters_a_page_reads_get_their_own_entry(client, seeded_site):
+    client.get("/videos/")
+    assert client.get("/videos/?division=fleet-services")["X-Cache"] == "MISS"
+    assert client.get("/videos/?cb=9&division=fleet-services")["X-Cache"] == "HIT"
+
+
+def test_search_results_are_never_served_from_the_empty_search_page(client, seeded_site):
+    client.get("/search/")
+    results = client.get("/search/?q=ambulance")
+    assert results.get("X-Cache") != "HIT"
+    assert 'value="ambulance"' in results.content.decode()
+    assert client.get("/search/?q=ambulance").get("X-Cache") != "HIT"  # nor stored
+
+
+def test_pages_are_served_while_the_shared_cache_is_down(client, seeded_site, caplog):
+    with shared_cache_down():
+        first = client.get("/divisions/")
+        assert first.status_code == 200 and first["X-Cache"] == "MISS"
+        assert client.get("/divisions/")["X-Cache"] == "HIT"  # from this worker's memory
+        assert client.get("/").status_code == 200
+    outage_logs = [r for r in caplog.records if "unavailable" in r.getMessage()]
+    assert len(outage_logs) == 1  # once, not per request
+
+
+def test_edits_made_while_the_shared_cache_was_down_show_once_it_is_back(client, seeded_site):
+    client.get("/divisions/")
+    with shared_cache_down():
+        _rename_fleet_services("Fleet and Vehicle Services")
+    response = client.get("/divisions/")
+    assert "Fleet and Vehicle Services" in response.content.decode()
+
+
+def test_a_node_whose_redis_is_gone_keeps_serving(committed_site, collected_static):
+    nobody_listens = f"redis://127.0.0.1:{free_port()}/0"
+    with gunicorn(collected_static, workers=1, CACHE_URL=nobody_listens) as base:
+        for path in ("/", "/divisions/", "/robots.txt", "/"):
+            assert requests.get(base + path, timeout=10).status_code == 200
+        health = requests.get(base + "/healthz", timeout=10)
+        assert health.status_code == 200
+        assert health.json()["cache"] == "unavailable"

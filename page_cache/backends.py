@@ -1,0 +1,146 @@
+"""A cache backend that keeps the site serving when the shared cache (Redis, or the file cache's
+folder) fails.
+
+Why a wrapping backend rather than try/except around each call: the page cache, the rate limits,
+Wagtail's rendition cache and anything added later all reach the cache through
+`django.core.cache.caches`; wrapping the backend once covers every caller, and a forgotten
+caller cannot bring pages down again.
+
+While the real backend raises connection errors, every call goes to a per-process LocMemCache
+instead: pages still render and are kept briefly per worker, counters count per worker. The
+real backend is retried at most every RETRY_SECONDS, so an outage costs one failed connection
+attempt per worker every few seconds, not one per request, and the fault is logged once when it
+starts and once when it ends.
+
+Configure with the real backend's settings under OPTIONS["BACKEND"] (settings/base.py's
+`fail_soft`); `is_degraded` and `check()` let the page cache and /healthz see the state.
+"""
+
+import contextlib
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5
+
+
+def _connection_errors():
+    errors = [OSError, EOFError]
+    try:
+        import redis.exceptions
+    except ImportError:  # only the Redis backend needs it
+        pass
+    else:
+        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
+    return tuple(errors)
+
+
+CONNECTION_ERRORS = _connection_errors()
+
+
+class FailSoftCache(BaseCache):
+    def __init__(self, location, params):
+        options = dict(params.get("OPTIONS", {}))
+        real_params = {**params, "OPTIONS": options.pop("REAL_OPTIONS", {})}
+        super().__init__(real_params)
+        backend = import_string(options["BACKEND"])
+        self.real = backend(location, real_params)
+        self.fallback = LocMemCache(f"fail-soft-{id(self)}", real_params)
+        self.alias = options.get("ALIAS", location)
+        self.down_since = None
+        self.next_attempt = 0.0
+        self.lock = threading.Lock()
+
+    @property
+    def is_degraded(self):
+        return self.down_since is not None
+
+    def check(self):
+        """Ask the real backend directly (for /healthz): True when it answers."""
+        try:
+            self.real.get("fail-soft:check")
+        except CONNECTION_ERRORS:
+            return False
+        return True
+
+    def _call(self, name, *args, **kwargs):
+        if self.down_since is not None and time.monotonic() < self.next_attempt:
+            return getattr(self.fallback, name)(*args, **kwargs)
+        try:
+            result = getattr(self.real, name)(*args, **kwargs)
+        except CONNECTION_ERRORS as error:
+            self._went_down(error)
+            return getattr(self.fallback, name)(*args, **kwargs)
+        if self.down_since is not None:
+            self._came_back()
+        return result
+
+    def _went_down(self, error):
+        with self.lock:
+            self.next_attempt = time.monotonic() + RETRY_SECONDS
+            if self.down_since is None:
+                self.down_since = time.monotonic()
+                logger.error(
+                    "Cache %r unavailable (%s: %s); serving from per-process memory until it "
+                    "answers again",
+                    self.alias,
+                    type(error).__name__,
+                    error,
+                )
+
+    def _came_back(self):
+        with self.lock:
+            if self.down_since is None:
+                return
+            outage = time.monotonic() - self.down_since
+            self.down_since = None
+            # Values written meanwhile lived in one process only; the shared copies are current.
+            self.fallback.clear()
+        logger.warning("Cache %r answers again after %.0f s", self.alias, outage)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout=timeout, version=version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default=default, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout=timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout=timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout=timeout, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta=delta, version=version)
+
+    def decr(self, key, delta=1, version=None):
+        return self._call("decr", key, delta=delta, version=version)
+
+    def clear(self):
+        self.fallback.clear()
+        return self._call("clear")
+
+    def close(self, **kwargs):
+        with contextlib.suppress(CONNECTION_ERRORS):
+            self.real.close(**kwargs)
