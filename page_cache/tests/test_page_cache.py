@@ -134,6 +134,16 @@ def test_settings_change_shows_at_once(client, seeded_site):
     assert "617-555-0142" in client.get("/").content.decode()
 
 
+def test_saving_a_draft_leaves_stored_pages_current(client, seeded_site):
+    client.get("/divisions/")
+    division = DivisionPage.objects.get(slug="fleet-services")
+    division.title = "Fleet draft"
+    division.save_revision()  # what the editor's autosave and "Save draft" do
+    response = client.get("/divisions/")
+    assert response["X-Cache"] == "HIT"
+    assert "Fleet draft" not in response.content.decode()
+
+
 def test_preview_of_a_draft_never_reaches_visitors(admin_client, client, seeded_site):
     division = DivisionPage.objects.get(slug="fleet-services")
     client.get(division.url)
