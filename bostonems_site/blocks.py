@@ -7,6 +7,8 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
+from bostonems_site.links import link_target_error, link_target_url
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
 
@@ -44,16 +46,26 @@ class QuoteBlock(blocks.StructBlock):
         template = "blocks/quote_block.html"
 
 
+class LinkValue(blocks.StructValue):
+    """The value of every page-or-address link block: templates write `{{ link.url }}`."""
+
+    def url(self):
+        return link_target_url(self.get("page"), self.get("external_url"))
+
+
 class LinkTargetMixin:
-    """A link that goes to either a page on this site or an external address, never both."""
+    """A link block that goes to either a page on this site or an external address, never both
+    (the same rule as PageOrAddressLink's, with the same message)."""
 
     def clean(self, value):
         value = super().clean(value)
-        has_page, has_url = bool(value.get("page")), bool(value.get("url"))
-        if has_page == has_url:
-            message = "Choose a page on this site or enter an external address (one of the two)."
+        message = link_target_error(bool(value.get("page")), bool(value.get("external_url")))
+        if message:
             raise StructBlockValidationError(
-                block_errors={"page": ValidationError(message), "url": ValidationError(message)}
+                block_errors={
+                    "page": ValidationError(message),
+                    "external_url": ValidationError(message),
+                }
             )
         return value
 
@@ -61,11 +73,12 @@ class LinkTargetMixin:
 class CallToActionBlock(LinkTargetMixin, blocks.StructBlock):
     text = blocks.CharBlock(max_length=80, help_text="What happens on click, e.g. 'Apply now'.")
     page = blocks.PageChooserBlock(required=False)
-    url = blocks.URLBlock(required=False, label="External address")
+    external_url = blocks.URLBlock(required=False, label="External address")
 
     class Meta:
         icon = "link"
         template = "blocks/call_to_action_block.html"
+        value_class = LinkValue
 
 
 class DocumentLinkBlock(blocks.StructBlock):
@@ -93,10 +106,13 @@ class LinkBlock(LinkTargetMixin, blocks.StructBlock):
 
     title = blocks.CharBlock(max_length=120, help_text="Link text visitors will see.")
     page = blocks.PageChooserBlock(required=False, help_text="A page on this site…")
-    url = blocks.URLBlock(required=False, label="External address", help_text="…or another site.")
+    external_url = blocks.URLBlock(
+        required=False, label="External address", help_text="…or another site."
+    )
 
     class Meta:
         icon = "link"
+        value_class = LinkValue
 
 
 class SocialLinkBlock(blocks.StructBlock):

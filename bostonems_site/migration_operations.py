@@ -1,4 +1,6 @@
-"""Reusable data-migration steps."""
+"""Data-migration steps shared by several apps' migrations (the core's and divisions' related
+links became translatable the same way). It stays at this path because the migration files
+import it from here."""
 
 import uuid
 from collections import defaultdict

@@ -1,8 +1,5 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from modelcluster.fields import ParentalKey
@@ -13,7 +10,11 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
-from bostonems_site.i18n import version_in_language
+from bostonems_site.i18n import (
+    route_with_english_fallback,
+    version_in_language,
+)
+from bostonems_site.links import link_target_error, link_target_url
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -22,6 +23,9 @@ class SeoMixin:
     """What search engines and link previews read about a page (see templates/includes/
     seo_meta.html and bostonems_site/seo.py). Editors set the title tag and description on the
     Promote tab; page types with a picture offer it as the share image."""
+
+    # Open Graph object type; articles and videos say so, so link previews show them as such.
+    og_type = "website"
 
     @property
     def meta_title(self):
@@ -40,6 +44,11 @@ class SeoMixin:
         """The Wagtail image shown in link previews; None falls back to the site logo, then to
         the default share image. Page types with a lead picture override this."""
         return None
+
+    @property
+    def share_image_alt(self):
+        """The page's own description of its share image ('' falls back to the image's)."""
+        return ""
 
 
 class BasePage(SeoMixin, Page):
@@ -70,17 +79,16 @@ class PageOrAddressLink(models.Model):
 
     def clean(self):
         super().clean()
-        neither = not self.link_page_id and not self.link_url
-        if (self.link_page_id and self.link_url) or (neither and self.link_required):
-            message = "Choose a page on this site or enter an external address (one of the two)."
+        message = link_target_error(
+            bool(self.link_page_id), bool(self.link_url), self.link_required
+        )
+        if message:
             raise ValidationError({"link_page": message, "link_url": message})
 
     @property
     def url(self):
-        """Empty when the chosen page was deleted or unpublished, so templates leave it out."""
-        if self.link_page_id:
-            return self.link_page.url if self.link_page and self.link_page.live else ""
-        return self.link_url
+        # A page deleted since (SET_NULL) leaves no id: the link then has no target.
+        return link_target_url(self.link_page if self.link_page_id else None, self.link_url)
 
 
 class RelatedLink(TranslatableMixin, PageOrAddressLink, Orderable):
@@ -106,12 +114,19 @@ class RelatedLink(TranslatableMixin, PageOrAddressLink, Orderable):
 
 
 class HomePage(BasePage):
+    headline = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The big heading at the top of the home page: what the department does, in a "
+        "few words (the header already shows its name). Blank uses the SEO title.",
+    )
     intro = RichTextField(
         features=INTRO_FEATURES,
         help_text="The department introduction at the top of the home page.",
     )
 
     content_panels = BasePage.content_panels + [
+        FieldPanel("headline"),
         FieldPanel("intro"),
         InlinePanel(
             "related_links",
@@ -125,12 +140,16 @@ class HomePage(BasePage):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
-    def get_context(self, request, *args, **kwargs):
-        from divisions.models import DivisionIndexPage, DivisionPage
+    @property
+    def heading(self):
+        return self.headline or self.seo_title or self.title
 
+    def route(self, request, path_components):
+        return route_with_english_fallback(self, request, path_components, super().route)
+
+    def get_context(self, request, *args, **kwargs):
+        # The division cards, latest news and videos come from their apps' template tags.
         context = super().get_context(request, *args, **kwargs)
-        context["division_index"] = DivisionIndexPage.objects.child_of(self).live().first()
-        context["divisions"] = DivisionPage.objects.descendant_of(self).live().order_by("path")
         context["related_links"] = self.related_links.select_related("link_page")
         return context
 
@@ -173,6 +192,23 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         help_text="The department's social media accounts, listed in the footer in this order.",
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The privacy notice, linked from the footer of every page (in each language, "
+        "its translation when there is one).",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The accessibility statement, linked from the footer of every page.",
+    )
     security_contact = models.CharField(
         max_length=250,
         default="mailto:security@boston.gov",
@@ -191,11 +227,19 @@ class SiteSettings(BaseSiteSetting):
             heading="Contact details",
         ),
         FieldPanel("social_links"),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("privacy_page", "standard_pages.StandardPage"),
+                PageChooserPanel("accessibility_page", "standard_pages.StandardPage"),
+            ],
+            heading="Footer pages",
+        ),
         FieldPanel("security_contact"),
     ]
 
-    # The header shows the logo on every page: fetch it with the settings, in one query.
-    select_related = ["logo"]
+    # Every page shows the logo and links to the footer pages: fetch them with the settings,
+    # in one query.
+    select_related = ["logo", "privacy_page", "accessibility_page"]
 
     class Meta:
         verbose_name = "Site settings"
@@ -266,142 +310,3 @@ class SiteText(TranslatableMixin, models.Model):
         """The version in `language_code`, else the English one, else the defaults (a new
         site before its seed content is loaded). One query."""
         return version_in_language(cls.objects.all(), language_code) or cls()
-
-
-class SiteAlert(TranslatableMixin, PageOrAddressLink):
-    """A banner at the top of every page, e.g. for a storm or a service disruption. It shows only
-    between its start and end times, so it appears and disappears without anyone publishing.
-
-    Editors write alerts in English and translate them with the Translate button. Whether and
-    how an alert shows (switched on, level, times) always comes from the English alert; a
-    translation only supplies its wording, and only while it is as recent as the English text:
-    a translation left behind by an edit is never shown (see `alerts_to_show`)."""
-
-    INFO = "info"
-    URGENT = "urgent"
-    # Changes to these make existing translations out of date.
-    WORDING_FIELDS = ("title", "message", "link_text", "link_page_id", "link_url")
-
-    link_required = False
-
-    enabled = models.BooleanField(
-        "Show the alert",
-        default=False,
-        help_text="Tick to show the alert on every page (between the start and end times).",
-    )
-    level = models.CharField(
-        max_length=10,
-        choices=[(INFO, "Information (blue)"), (URGENT, "Urgent (red)")],
-        default=INFO,
-        help_text="Urgent alerts are red; use them only when people's safety is concerned.",
-    )
-    title = models.CharField(
-        max_length=120, help_text="A short heading, e.g. 'Snow emergency in effect'."
-    )
-    message = models.TextField(
-        max_length=600, help_text="One or two sentences telling visitors what to do."
-    )
-    link_text = models.CharField(
-        max_length=80, blank=True, help_text="Text of the link, e.g. 'Read the full advisory'."
-    )
-    starts_at = models.DateTimeField(
-        "Start", null=True, blank=True, help_text="Leave blank to show it straight away."
-    )
-    ends_at = models.DateTimeField(
-        "End",
-        null=True,
-        blank=True,
-        help_text="The alert disappears by itself at this time. Leave blank to show it until "
-        "you untick 'Show the alert'.",
-    )
-    wording_changed_at = models.DateTimeField(null=True, editable=False)
-
-    panels = [
-        FieldPanel("enabled"),
-        FieldPanel("level"),
-        FieldPanel("title"),
-        FieldPanel("message"),
-        MultiFieldPanel(
-            [PageChooserPanel("link_page"), FieldPanel("link_url"), FieldPanel("link_text")],
-            heading="More information (optional)",
-        ),
-        MultiFieldPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = "site alert"
-        ordering = ["-enabled", "starts_at", "pk"]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        stored = SiteAlert.objects.filter(pk=self.pk).values(*self.WORDING_FIELDS).first()
-        if stored is None or any(stored[name] != getattr(self, name) for name in stored):
-            self.wording_changed_at = timezone.now()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        errors = {}
-        try:
-            super().clean()
-        except ValidationError as error:
-            errors.update(error.message_dict)
-        if (self.link_page_id or self.link_url) and not self.link_text.strip():
-            errors["link_text"] = "Write the text of the link."
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = "The end must be after the start."
-        if errors:
-            raise ValidationError(errors)
-
-    def next_change(self, now=None):
-        """When this alert next appears or disappears by itself (None: it won't). Cached pages
-        must not outlive that moment (see page_cache/middleware.py)."""
-        now = now or timezone.now()
-        if not self.enabled:
-            return None
-        upcoming = [moment for moment in (self.starts_at, self.ends_at) if moment and moment > now]
-        return min(upcoming, default=None)
-
-    def is_active(self, now=None):
-        now = now or timezone.now()
-        return (
-            self.enabled
-            and (self.starts_at is None or self.starts_at <= now)
-            and (self.ends_at is None or now < self.ends_at)
-        )
-
-
-def alerts_to_show(language_code, now=None):
-    """The alerts visitors of `language_code` see now, urgent first, each as a dict of the alert
-    whose wording to show, the level and the wording's language, and when that list next
-    changes by itself. One query: the English alerts that are switched on, and every alert in
-    the visitor's language (a handful of rows)."""
-    now = now or timezone.now()
-    source_language = settings.LANGUAGE_CODE
-    rows = SiteAlert.objects.filter(
-        Q(locale__language_code=source_language, enabled=True)
-        | Q(locale__language_code=language_code)
-    ).select_related("link_page", "locale")
-    sources, translations = [], {}
-    for alert in rows:
-        if alert.locale.language_code == source_language:
-            sources.append(alert)
-        else:
-            translations[alert.translation_key] = alert
-    next_change = min(filter(None, (alert.next_change(now) for alert in sources)), default=None)
-    active = sorted(
-        (alert for alert in sources if alert.is_active(now)),
-        key=lambda alert: alert.level != SiteAlert.URGENT,
-    )
-    shown = []
-    for source in active:
-        translation = translations.get(source.translation_key)
-        up_to_date = translation is not None and (translation.wording_changed_at or now) >= (
-            source.wording_changed_at or now
-        )
-        wording, language = (
-            (translation, language_code) if up_to_date else (source, source_language)
-        )
-        shown.append({"wording": wording, "level": source.level, "language": language})
-    return shown, next_change

@@ -37,9 +37,9 @@ MEDIA_PERMISSIONS = [
 # Alerts and site-wide text go live when saved (no moderation), so only moderators edit them;
 # both roles may start translations (a translated page still goes through moderation).
 MODERATOR_PERMISSIONS = [
-    ("bostonems_site", "add_sitealert"),
-    ("bostonems_site", "change_sitealert"),
-    ("bostonems_site", "delete_sitealert"),
+    ("site_alerts", "add_sitealert"),
+    ("site_alerts", "change_sitealert"),
+    ("site_alerts", "delete_sitealert"),
     ("bostonems_site", "add_sitetext"),
     ("bostonems_site", "change_sitetext"),
 ]

@@ -1,11 +1,13 @@
 """What search engines and link previews read: absolute URLs, the share image and the JSON-LD
 structured data (schema.org). Used by the `seo_meta` template tag in every page's <head>."""
 
+import datetime
 import json
 import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from wagtail.models import Site
@@ -32,6 +34,19 @@ OG_LOCALES = {
 CITY_LINE = re.compile(r"^(?P<city>[^,]+),\s*(?P<region>[A-Za-z]{2})\s+(?P<zip>\d{5}(-\d{4})?)$")
 
 
+def iso_datetime(value):
+    """A date-time as ISO 8601 in the site's time zone, to the second: what <time datetime>
+    and JSON-LD carry. (Django's `|date:'c'` and `isoformat()` print microseconds, which the
+    HTML `datetime` syntax does not allow beyond three fraction digits.)"""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
 def site_root_url(request):
     """'https://www.example.org': the Wagtail site's address (Settings → Sites), which is the
     canonical origin whatever host name the request used."""
@@ -56,7 +71,7 @@ def share_image(page, site_settings, root_url):
     """(url, width, height, alt) of the image link previews show for `page`: its own picture,
     else the site logo, else the default share image shipped with the site."""
     image = page.get_share_image() if page is not None else None
-    alt = getattr(page, "hero_alt_text", "") if image is not None else ""
+    alt = page.share_image_alt if image is not None else ""
     if image is None and site_settings is not None and site_settings.logo_id:
         image = site_settings.logo
         alt = gettext("%(name)s logo") % {"name": site_settings.department_name}

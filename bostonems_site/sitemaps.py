@@ -1,11 +1,14 @@
-"""sitemap.xml for every language (issue 9): each page's entry lists its live translations as
-`<xhtml:link rel="alternate" hreflang>` (Django's sitemap template renders `alternates`)."""
+"""sitemap.xml for every language: each page's entry lists its live translations as
+`<xhtml:link rel="alternate" hreflang>` (Django's sitemap template renders `alternates`), plus
+`x-default` pointing at the English page, as the `<head>` of each page does."""
 
 from collections import defaultdict
 
 from django.conf import settings
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from bostonems_site.i18n import UNTRANSLATED_COPY
 
 
 class MultilingualSitemap(Sitemap):
@@ -19,6 +22,7 @@ class MultilingualSitemap(Sitemap):
         return (
             pages.live()
             .public()
+            .exclude(UNTRANSLATED_COPY)  # wagtail-localize's English copies of parents
             .select_related("locale")
             .order_by("path")
             .defer_streamfields()
@@ -40,8 +44,13 @@ class MultilingualSitemap(Sitemap):
                 {"lang_code": v.locale.language_code, "location": v.get_full_url(self.request)}
                 for v in versions
             ]
+            default = next(
+                (a for a in alternates if a["lang_code"] == settings.LANGUAGE_CODE), None
+            )
+            if default is not None:
+                alternates.append({"lang_code": "x-default", "location": default["location"]})
             for url_info in obj.get_sitemap_urls(self.request):
-                if len(alternates) > 1:
+                if len(versions) > 1:
                     url_info["alternates"] = alternates
                 urls.append(url_info)
                 last_mods.add(url_info.get("lastmod"))

@@ -1,6 +1,8 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -15,7 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-# Site essentials (issue 6): crawler files, health check.
+# Site essentials: crawler files, health check.
 urlpatterns += [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
@@ -26,13 +28,19 @@ urlpatterns += [
 handler400 = "bostonems_site.views.bad_request"
 handler500 = "bostonems_site.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files: served by the site itself on one node (development, `make serve`); with
+# object storage (AWS_STORAGE_BUCKET_NAME) they come from the bucket and SERVE_MEDIA is off.
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            site_views.media_file,
+            name="media_file",
+        )
+    ]
 
 # Pages, search and the newsletter's own pages exist in every language, under a language prefix
-# (/es/, /ar/, ...); English has none (issue 9). Wagtail's page serving catches everything else,
+# (/es/, /ar/, ...); English has none. Wagtail's page serving catches everything else,
 # so it comes last.
 urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),

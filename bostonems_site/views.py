@@ -16,14 +16,16 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
+from django.views.static import serve
 from wagtail.admin.views.account import PasswordResetView
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from bostonems_site import ratelimit, seo
+from bostonems_site.i18n import in_language
 
 logger = logging.getLogger(__name__)
 
@@ -50,29 +52,14 @@ def search_terms(query):
     return " ".join(word.lower() for word in WORD.findall(query))
 
 
-def pages_in_visitors_language():
-    """Live public pages in the language of the URL, plus the English pages not translated into
-    it yet, so a Spanish visitor finds every subject once, in Spanish where possible."""
-    pages = Page.objects.live().public().filter(depth__gt=1)
-    codes = {get_language(), settings.LANGUAGE_CODE}
-    locales = dict(
-        Locale.objects.filter(language_code__in=codes).values_list("language_code", "pk")
-    )
-    active, default = locales.get(get_language()), locales.get(settings.LANGUAGE_CODE)
-    if active is None or active == default:
-        return pages.filter(locale_id=default)
-    translated = list(pages.filter(locale_id=active).values_list("translation_key", flat=True))
-    untranslated = pages.filter(locale_id=default).exclude(translation_key__in=translated)
-    return pages.filter(locale_id=active) | untranslated
-
-
 @require_GET
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     results_page = None
     if query:
         terms = search_terms(query)
-        pages = pages_in_visitors_language().specific()
+        # The visitor's language, plus the English pages not translated into it yet.
+        pages = in_language(Page.objects.live().public().filter(depth__gt=1)).specific()
         results = pages.search(terms) if terms else pages.none()
         paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
         results_page = paginator.get_page(request.GET.get("page"))
@@ -134,10 +121,6 @@ def favicon(request):
     return response
 
 
-# A queued update email still waiting after this long means no worker is taking the queue.
-MAIL_QUEUE_DELAY = datetime.timedelta(minutes=15)
-
-
 @never_cache
 def healthz(request):
     """Each dependency's state, as JSON; never cached.
@@ -151,12 +134,11 @@ def healthz(request):
     """
     from django.core.cache import cache
 
-    from page_cache.middleware import PAGES_STORED_KEY
-
     database = _database_state()
     cache_up = cache.check() if hasattr(cache, "check") else True
-    pages_in_cache = cache_up and cache.get(PAGES_STORED_KEY) is not None
-    mail_queue, waiting = _mail_queue_state() if database == "ok" else ("unavailable", None)
+    pages_in_cache = cache_up and import_string(settings.HEALTH_PAGES_STORED)()
+    mail_queue_state = import_string(settings.HEALTH_MAIL_QUEUE_STATE)
+    mail_queue, waiting = mail_queue_state() if database == "ok" else ("unavailable", None)
     if database == "ok":
         status = "ok" if cache_up else "degraded"
     else:
@@ -182,22 +164,6 @@ def _database_state():
         logger.warning("Health check: the database did not answer (%s)", error)
         return "unavailable"
     return "ok"
-
-
-def _mail_queue_state():
-    """The newsletter's outbox (newsletter/worker.py): emails due to subscribers and queued
-    update deliveries. "delayed" when one has waited longer than MAIL_QUEUE_DELAY."""
-    from newsletter.models import Delivery, Subscriber
-
-    due = Subscriber.objects.exclude(mail_due="")
-    queued = Delivery.objects.filter(status=Delivery.Status.QUEUED)
-    late_since = timezone.now() - MAIL_QUEUE_DELAY
-    waiting = due.count() + queued.count()
-    late = (
-        due.filter(mail_requested_at__lt=late_since).exists()
-        or queued.filter(mailing__created_at__lt=late_since).exists()
-    )
-    return ("delayed" if late else "ok"), waiting
 
 
 # The error handlers below never read the request body or touch the database: they also answer
@@ -282,3 +248,24 @@ class RateLimitedPasswordResetView(PasswordResetView):
         response.status_code = 429
         response["Retry-After"] = str(window)
         return response
+
+
+# Renditions are named after their original and filter, and a replaced original gets a new file
+# name, so a rendition's address never changes content: browsers may keep it for a year.
+# Originals, videos and captions can be replaced in place by editors: an hour.
+RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_CACHE_CONTROL = "public, max-age=3600"
+
+
+@require_safe
+def media_file(request, path):
+    """An uploaded file from MEDIA_ROOT, for a single node with no front server (`make serve`,
+    development). Several nodes keep media in object storage instead (docs/deployment.md).
+    Django's static `serve` resolves the path safely inside MEDIA_ROOT and answers
+    If-Modified-Since; the file streams (no page-cache entry)."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    images_dir = "images/"
+    response["Cache-Control"] = (
+        RENDITION_CACHE_CONTROL if path.startswith(images_dir) else MEDIA_CACHE_CONTROL
+    )
+    return response

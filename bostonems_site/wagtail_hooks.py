@@ -1,23 +1,10 @@
 from django.shortcuts import redirect
-from django.utils import translation
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from bostonems_site.models import SiteAlert, SiteText
-from bostonems_site.templatetags.i18n_tags import page_translations
-
-
-class SiteAlertViewSet(SnippetViewSet):
-    """Alerts in their own menu item: they are urgent, editors must find them at once."""
-
-    model = SiteAlert
-    icon = "warning"
-    menu_label = "Site alerts"
-    menu_order = 150  # right after Pages
-    add_to_admin_menu = True
-    list_display = ["title", "level", "enabled", "starts_at", "ends_at"]
-    list_filter = ["enabled", "level"]
+from bostonems_site.i18n import address_in_visitors_language
+from bostonems_site.models import SiteText
 
 
 class SiteTextViewSet(SnippetViewSet):
@@ -28,20 +15,12 @@ class SiteTextViewSet(SnippetViewSet):
     list_display = ["__str__", "emergency_text"]
 
 
-register_snippet(SiteAlertViewSet)
 register_snippet(SiteTextViewSet)
 
 
 @hooks.register("before_serve_page")
-def serve_pages_under_their_own_language(page, request, serve_args, serve_kwargs):
-    """A page not translated into the language of the URL prefix (/kea/divisions/ while
-    only English exists) is served at its own address rather than in a wrong `lang` (issue 9).
-    Uses the page's translations list, which the language switcher then reuses (no extra SQL)."""
-    current = next((item for item in page_translations(page, request) if item["current"]), None)
-    if (
-        current
-        and current["code"] != translation.get_language()
-        and current["path"] != request.path
-    ):
-        return redirect(current["path"])
-    return None
+def serve_pages_in_the_language_of_their_address(page, request, serve_args, serve_kwargs):
+    """A page is shown only at an address of its own language: /kea/divisions/ while only
+    English exists, or an untranslated alias copy, redirects (see bostonems_site.i18n)."""
+    address = address_in_visitors_language(page, request)
+    return redirect(address) if address else None

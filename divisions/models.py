@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from bostonems_site.blocks import BodyBlock
+from bostonems_site.i18n import in_english_order, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage, RelatedLink
 
 
@@ -28,8 +29,25 @@ class DivisionIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["divisions"] = DivisionPage.objects.child_of(self).live().order_by("path")
+        # Every division, in the page's language where translated (bostonems_site.i18n).
+        context["divisions"] = in_english_order(
+            under_page_in_language(self, DivisionPage.objects.live(), children_only=True)
+        )
         return context
+
+
+class DivisionIcon(models.TextChoices):
+    """Pictograms for the division cards; each is static/img/icons/<value>.svg."""
+
+    STAR_OF_LIFE = "star-of-life", "Star of Life (any division)"
+    AMBULANCE = "ambulance", "Ambulance"
+    HEADSET = "headset", "Headset (dispatch)"
+    SHIELD = "shield", "Shield (special operations)"
+    BOOK = "book", "Open book (training)"
+    WRENCH = "wrench", "Wrench (fleet)"
+    STETHOSCOPE = "stethoscope", "Stethoscope (medicine)"
+    PEOPLE = "people", "People (community)"
+    CLIPBOARD = "clipboard", "Checklist (preparedness)"
 
 
 class DivisionPage(BasePage):
@@ -37,6 +55,12 @@ class DivisionPage(BasePage):
         max_length=400,
         help_text="One to three sentences (400 characters at most). Shown on the division cards "
         "and used as the description in search results.",
+    )
+    icon = models.CharField(
+        max_length=20,
+        choices=DivisionIcon.choices,
+        default=DivisionIcon.STAR_OF_LIFE,
+        help_text="Pictogram on the division's card (home page and Divisions page).",
     )
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -66,6 +90,7 @@ class DivisionPage(BasePage):
 
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("icon"),
         MultiFieldPanel(
             [
                 FieldPanel("hero_image"),
@@ -106,6 +131,10 @@ class DivisionPage(BasePage):
 
     def get_share_image(self):
         return self.hero_image
+
+    @property
+    def share_image_alt(self):
+        return self.hero_alt_text
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -2,8 +2,20 @@
 
 from wagtail.rich_text import RichText
 
-from bostonems_site.seed import SAMPLE_NOTE, ensure_child, sample_image
-from divisions.models import DivisionIndexPage, DivisionPage, DivisionPageRelatedLink
+from bostonems_site.seed import (
+    SAMPLE_NOTE,
+    SAMPLE_TRANSLATION_NOTE,
+    ensure_child,
+    sample_image,
+    sample_spanish_locale,
+    translate,
+)
+from divisions.models import (
+    DivisionIcon,
+    DivisionIndexPage,
+    DivisionPage,
+    DivisionPageRelatedLink,
+)
 
 INDEX_INTRO = (
     "<p>While Boston EMS is best known by the public for its Field Operations Division, which "
@@ -83,6 +95,19 @@ DIVISIONS = [
 ]
 
 
+# The pictogram on each division's card, by slug.
+ICONS = {
+    "field-operations": DivisionIcon.AMBULANCE,
+    "dispatch-operations": DivisionIcon.HEADSET,
+    "special-operations": DivisionIcon.SHIELD,
+    "training": DivisionIcon.BOOK,
+    "fleet-services": DivisionIcon.WRENCH,
+    "office-of-the-medical-director": DivisionIcon.STETHOSCOPE,
+    "community-initiatives": DivisionIcon.PEOPLE,
+    "emergency-preparedness": DivisionIcon.CLIPBOARD,
+}
+
+
 def sample_body(title):
     return [
         ("heading", {"text": f"About {title}", "level": "h2"}),
@@ -115,10 +140,9 @@ def load(home, stdout):
             slug,
             title=title,
             summary=summary,
-            hero_image=sample_image(
-                f"Sample image: {title}", f"Abstract placeholder picture for {title}"
-            ),
-            hero_image_alt=f"Abstract placeholder picture for {title}",
+            icon=ICONS.get(slug, DivisionIcon.STAR_OF_LIFE),
+            hero_image=sample_image(f"Sample image: {title}", f"Placeholder image for {title}"),
+            hero_image_alt=f"Placeholder image for {title}",
             body=sample_body(title),
             phone="617-343-2367",
             address="785 Albany Street\nBoston, MA 02118",
@@ -126,3 +150,68 @@ def load(home, stdout):
         )
         if created:
             stdout.write(f"Created division: {title}")
+
+
+# --- Sample Spanish translations: the divisions index and the eight divisions --------------
+
+SPANISH_INDEX = {"title": "Divisiones"}
+SPANISH_LINK_TITLES = {"All divisions": "Todas las divisiones"}
+# slug: (title, summary)
+SPANISH_DIVISIONS = {
+    "field-operations": (
+        "Operaciones de Campo",
+        "La División de Operaciones de Campo presta la respuesta médica de emergencia del 9-1-1 "
+        "a los residentes y visitantes de Boston, las 24 horas del día, los 365 días del año.",
+    ),
+    "dispatch-operations": (
+        "Operaciones de Despacho",
+        "Los técnicos-telecomunicadores de Despacho contestan las líneas del 9-1-1, dan "
+        "instrucciones a quienes llaman antes de que llegue la ambulancia y coordinan las "
+        "unidades de Boston EMS con los hospitales del área.",
+    ),
+    "special-operations": (
+        "Operaciones Especiales",
+        "La División de Operaciones Especiales planifica y apoya los grandes eventos de la "
+        "ciudad, la protección de personalidades, los materiales peligrosos y los incidentes "
+        "con múltiples víctimas.",
+    ),
+    "training": (
+        "División de Capacitación",
+        "La División de Capacitación forma a todos los técnicos en emergencias médicas y "
+        "paramédicos de Boston EMS en su academia acreditada de tiempo completo.",
+    ),
+    "fleet-services": (
+        "Servicios de Flota",
+        "Servicios de Flota mantiene las ambulancias, los camiones de operaciones especiales y "
+        "los demás vehículos de Boston EMS.",
+    ),
+    "office-of-the-medical-director": (
+        "Oficina del Director Médico",
+        "La Oficina del Director Médico dirige la atención médica del Departamento mediante la "
+        "educación, la capacitación y la investigación.",
+    ),
+    "community-initiatives": (
+        "Iniciativas Comunitarias",
+        "Iniciativas Comunitarias lleva la educación en salud y seguridad a los vecindarios de "
+        "Boston para mejorar la vida y la salud de sus residentes.",
+    ),
+    "emergency-preparedness": (
+        "Preparación para Emergencias",
+        "Preparación para Emergencias prepara al Departamento y a la ciudad para responder a "
+        "desastres y a incidentes a gran escala.",
+    ),
+}
+
+
+def load_translations(home, stdout):
+    spanish = sample_spanish_locale()
+    index = home.get_children().filter(slug="divisions").first()
+    if index is None:
+        return
+    translate(index, spanish, SPANISH_INDEX, SPANISH_LINK_TITLES)
+    for division in DivisionPage.objects.child_of(index).filter(slug__in=SPANISH_DIVISIONS):
+        title, summary = SPANISH_DIVISIONS[division.slug]
+        fields = {"title": title, "summary": f"{summary} ({SAMPLE_TRANSLATION_NOTE})"}
+        _, created = translate(division, spanish, fields, SPANISH_LINK_TITLES)
+        if created:
+            stdout.write(f"Created the Spanish translation of division: {division.title}")

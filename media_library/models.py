@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
+from bostonems_site.i18n import in_english_order, in_language, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
@@ -87,18 +88,19 @@ class VideoGalleryPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        videos = VideoPage.objects.child_of(self).live()
-        divisions = (
-            DivisionPage.objects.live()
-            .filter(videos__in=videos)
-            .distinct()
-            .order_by("path")
-            .only("id", "title", "slug", "path", "url_path")
-        )
+        # Every video, in the page's language where translated (bostonems_site.i18n).
+        videos = under_page_in_language(self, VideoPage.objects.live(), children_only=True)
+        # The divisions live videos name (English videos name English divisions), each in the
+        # page's language where translated. Every video is in this gallery (or its English
+        # version): there is only one.
+        named = DivisionPage.objects.filter(videos__live=True).values("translation_key")
+        divisions = in_english_order(
+            in_language(DivisionPage.objects.live().filter(translation_key__in=named))
+        ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
         form = VideoFilterForm(request.GET, divisions=list(divisions))
         division = form.cleaned_data["division"] if form.is_valid() else None
         if division is not None:
-            videos = videos.filter(related_divisions=division)
+            videos = videos.filter(related_divisions__translation_key=division.translation_key)
         videos = (
             videos.order_by(*NEWEST_FIRST)
             .defer("transcript")
@@ -257,6 +259,15 @@ class VideoPage(RelatedDivisionsMixin, BasePage):
     @property
     def thumbnail_alt_text(self):
         return self.thumbnail_alt or (getattr(self.thumbnail, "description", "") or "")
+
+    og_type = "video.other"
+
+    def get_share_image(self):
+        return self.thumbnail
+
+    @property
+    def share_image_alt(self):
+        return self.thumbnail_alt_text
 
     @property
     def duration(self):

@@ -139,7 +139,7 @@ def load(home, stdout):
             publication_date=published,
             thumbnail=sample_image(
                 f"Sample thumbnail: {title}",
-                f"Abstract placeholder picture for the video {title}",
+                f"Placeholder image for the video {title}",
                 size=(1280, 720),
             ),
             related_divisions=[divisions[s] for s in division_slugs if s in divisions],

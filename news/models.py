@@ -3,7 +3,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
@@ -12,8 +11,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from bostonems_site import seo
 from bostonems_site.blocks import BodyBlock
-from bostonems_site.models import INTRO_FEATURES, BasePage
+from bostonems_site.i18n import under_page_in_language
+from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
 
@@ -48,7 +49,10 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         verbose_name = "news index page"
 
     def items(self, kind=None):
-        items = NewsPage.objects.child_of(self).live().select_related("image")
+        # Every item, in the page's language where translated (bostonems_site.i18n).
+        items = under_page_in_language(
+            self, NewsPage.objects.live(), children_only=True
+        ).select_related("image")
         if kind is None:
             return items.order_by("-date", "-first_published_at")
         items = items.filter(kind=kind)
@@ -88,11 +92,9 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     @path("atom/")
     def atom_feed(self, request):
-        from .feeds import NewsFeed
+        from .feeds import NewsAtomFeed
 
-        feed = NewsFeed(self)
-        feed.feed_type = Atom1Feed
-        return feed(request)
+        return NewsAtomFeed(self)(request)
 
 
 class NewsPage(RelatedDivisionsMixin, BasePage):
@@ -128,6 +130,11 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
     event_place = models.CharField(
         max_length=250, blank=True, help_text="Events only: where it takes place."
     )
+    event_address = models.TextField(
+        blank=True,
+        help_text="Events only; optional: the street address, with the city on the last line "
+        "(e.g. “1 City Hall Square” then “Boston, MA 02201”).",
+    )
     related_divisions = ParentalManyToManyField(
         "divisions.DivisionPage", blank=True, related_name="news_items"
     )
@@ -141,6 +148,7 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
             [
                 FieldRowPanel([FieldPanel("event_start"), FieldPanel("event_end")]),
                 FieldPanel("event_place"),
+                FieldPanel("event_address"),
             ],
             heading="Event details",
         ),
@@ -163,6 +171,15 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
     def image_alt_text(self):
         return self.image_alt or (self.image.default_alt_text if self.image else "")
 
+    og_type = "article"
+
+    def get_share_image(self):
+        return self.image
+
+    @property
+    def share_image_alt(self):
+        return self.image_alt_text
+
     @property
     def is_event(self):
         return self.kind == NewsKind.EVENT
@@ -180,33 +197,43 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
             raise ValidationError(errors)
 
     def structured_data(self, request):
-        url = self.get_full_url(request)
-        data = {"@context": "https://schema.org", "name": self.title, "url": url}
-        data["description"] = self.summary
-        if self.image:
-            data["image"] = request.build_absolute_uri(
-                self.image.get_rendition("fill-1200x630|format-jpeg").url
-            )
+        """schema.org Event or NewsArticle. The department is the author and publisher; the
+        image is the one link previews show (the item's own, else the site's)."""
+        site_settings = SiteSettings.for_request(request)
+        root_url = seo.site_root_url(request)
+        department = {
+            "@type": "GovernmentOrganization",
+            "name": site_settings.department_name,
+            "url": root_url + "/",
+        }
+        image_url, *_ = seo.share_image(self, site_settings, root_url)
+        data = {
+            "@context": "https://schema.org",
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "description": self.summary,
+            "image": [image_url],
+        }
         if self.is_event:
-            data.update({"@type": "Event", "startDate": self.event_start.isoformat()})
+            data.update({"@type": "Event", "startDate": seo.iso_datetime(self.event_start)})
             if self.event_end:
-                data["endDate"] = self.event_end.isoformat()
-            data["location"] = {
-                "@type": "Place",
-                "name": self.event_place,
-                "address": self.event_place,
-            }
+                data["endDate"] = seo.iso_datetime(self.event_end)
+            # A place name alone is not an address; without a street address the name stands
+            # in for one so the Place still carries a PostalAddress.
+            address = seo.postal_address(self.event_address or self.event_place)
+            data["location"] = {"@type": "Place", "name": self.event_place, "address": address}
             data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
             data["eventStatus"] = "https://schema.org/EventScheduled"
-            data["organizer"] = {"@type": "GovernmentOrganization", "name": "Boston EMS"}
+            data["organizer"] = department
         else:
             data.update(
                 {
                     "@type": "NewsArticle",
                     "headline": self.title[:110],
                     "datePublished": self.date.isoformat(),
-                    "dateModified": (self.last_published_at or timezone.now()).isoformat(),
-                    "publisher": {"@type": "GovernmentOrganization", "name": "Boston EMS"},
+                    "dateModified": seo.iso_datetime(self.last_published_at or timezone.now()),
+                    "author": department,
+                    "publisher": department,
                 }
             )
         return data

@@ -27,7 +27,7 @@ def sample_items():
             "date": today - datetime.timedelta(days=2),
             "summary": "Sample news item: four new ambulances enter service this month.",
             "body": _body("Fleet Services prepared four new ambulances for service."),
-            "image": sample_image("Sample image: New ambulances", "Placeholder picture"),
+            "image": sample_image("Sample image: New ambulances", "Placeholder image"),
         },
         {
             "slug": "sample-hands-only-cpr-day",
@@ -39,6 +39,7 @@ def sample_items():
             "event_start": next_month,
             "event_end": next_month + datetime.timedelta(hours=3),
             "event_place": "Boston City Hall Plaza",
+            "event_address": "1 City Hall Square\nBoston, MA 02201",
         },
         {
             "slug": "sample-emt-recruitment",

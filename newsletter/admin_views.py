@@ -1,13 +1,27 @@
-"""Admin views for sending a published page to subscribers and following the sending."""
+"""The newsletter managers' path to sending, in the Wagtail admin: the published pages they
+may send (Subscribers → Send an update), then for one page the recipients, a preview of the
+email, a test sent to themselves, and the sending, which they follow to the end.
 
+Managers have no page permissions (they are not editors), so none of this goes through the
+page explorer: every view here checks the newsletter's own permissions."""
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from wagtail.models import Page
+from django.urls import reverse
+from django.utils.translation import get_language_info
+from wagtail.models import Locale, Page
 
-from newsletter.models import Mailing
+from news.models import NewsPage
+from newsletter import emails
+from newsletter.models import Interest, Mailing, Subscriber
 from newsletter.sending import interest_for, recipients, start_mailing
+
+PAGES_PER_SCREEN = 25
 
 
 def _require(request, permission):
@@ -15,8 +29,44 @@ def _require(request, permission):
         raise PermissionDenied
 
 
+def sendable_pages(request):
+    """The published news pages (in the site's main language) whose kind a topic receives,
+    newest first, each with its topic, the number of recipients and its last sending."""
+    _require(request, "newsletter.add_mailing")
+    topics = {}  # kind -> (topic, recipient count): one count per topic, not per page
+    for topic in Interest.objects.sources():
+        count = recipients(topic).count()
+        topics.update(dict.fromkeys(topic.news_kinds, (topic, count)))
+    pages = (
+        NewsPage.objects.live()
+        .filter(locale=Locale.get_default(), kind__in=list(topics))
+        .order_by("-date", "-pk")
+    )
+    screen = Paginator(pages, PAGES_PER_SCREEN).get_page(request.GET.get("p"))
+    last_sent = {}
+    for mailing in Mailing.objects.filter(page__in=[page.pk for page in screen]).order_by(
+        "created_at"
+    ):
+        last_sent[mailing.page_id] = mailing.created_at
+    rows = [
+        {
+            "page": page,
+            "topic": topics[page.kind][0],
+            "recipient_count": topics[page.kind][1],
+            "last_sent": last_sent.get(page.pk),
+        }
+        for page in screen
+    ]
+    return TemplateResponse(
+        request,
+        "newsletter/admin/sendable_pages.html",
+        {"rows": rows, "screen": screen, "header_title": "Send an update"},
+    )
+
+
 def send_page(request, page_id):
-    """GET: who will receive the page (count) and earlier sendings. POST: start sending."""
+    """GET: who will receive the page, links to preview the email, "send a test to me" and
+    "send". POST `action=test` emails the manager; `action=send` starts the sending."""
     _require(request, "newsletter.add_mailing")
     page = get_object_or_404(Page, pk=page_id).specific
     interest = interest_for(page)
@@ -27,13 +77,26 @@ def send_page(request, page_id):
     elif not page.live:
         problem = "Publish the page first: subscribers get a link to it."
 
-    if request.method == "POST" and problem is None:
-        if previous and request.POST.get("send_again") != "yes":
-            messages.error(request, "This page was sent before. Tick 'Send again' to re-send it.")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        action = request.POST.get("action")
+        if problem is not None:
+            messages.error(request, problem)
+        elif action == "test":
+            if _send_test(request, page, interest):
+                return redirect("newsletter_send_page", page.pk)
+        elif action == "send":
+            if previous and request.POST.get("send_again") != "yes":
+                messages.error(
+                    request, "This page was sent before. Tick “Send again” to re-send it."
+                )
+            else:
+                mailing = start_mailing(page, request.user)
+                messages.success(request, f"Sending “{page.title}” to subscribers.")
+                return redirect("newsletter_mailing", mailing.pk)
         else:
-            mailing = start_mailing(page, request.user)
-            messages.success(request, f"Sending '{page.title}' to subscribers.")
-            return redirect("newsletter_mailing", mailing.pk)
+            messages.error(request, "Choose “Send a test to me” or “Send”.")
 
     return TemplateResponse(
         request,
@@ -44,10 +107,64 @@ def send_page(request, page_id):
             "recipient_count": recipients(interest).count() if interest else 0,
             "previous": [(mailing, mailing.progress()) for mailing in previous],
             "problem": problem,
+            "languages": _preview_languages(page_id),
             "header_title": f"Send to subscribers: {page.title}",
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+
+
+def _preview_languages(page_id):
+    """(name, preview address) for each language subscribers may have."""
+    url = reverse("newsletter_preview_email", args=[page_id])
+    return [
+        (get_language_info(code)["name_local"], f"{url}?language={code}")
+        for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES
+    ]
+
+
+def _example_email(page, interest, email, language_code):
+    """The update email as a subscriber in `language_code` gets it, addressed to `email`.
+    The subscriber is unsaved, so its personal links lead nowhere (see update_email)."""
+    recipient = Subscriber(email=email, language_code=language_code)
+    mailing = Mailing(page=page, subject=page.title, interest=interest)
+    return emails.update_email(recipient, mailing, page)
+
+
+def _send_test(request, page, interest):
+    """Email the update to the signed-in manager, now: they wait for the answer on purpose,
+    to read the email in their own mail program. A mail server problem is a message on the
+    page, never an error page. True when the mail server accepted it."""
+    address = request.user.email
+    if not address:
+        messages.error(request, "Your account has no email address: add one in Account.")
+        return False
+    try:
+        accepted = emails.send(_example_email(page, interest, address, settings.LANGUAGE_CODE))
+    except emails.MailServerUnavailable:
+        messages.error(request, "The mail server is not answering; try again in a few minutes.")
+        return False
+    if not accepted:
+        messages.error(request, f"The mail server refused {address}.")
+        return False
+    messages.success(request, f"A test email was sent to {address}.")
+    return True
+
+
+def preview_email(request, page_id):
+    """The update email as subscribers will see it, in the browser: the HTML version, or the
+    plain-text one with `?format=text`, in `?language=` (default: the site's language)."""
+    _require(request, "newsletter.add_mailing")
+    page = get_object_or_404(Page, pk=page_id).specific
+    interest = interest_for(page)
+    language = request.GET.get("language", settings.LANGUAGE_CODE)
+    if language not in dict(settings.WAGTAIL_CONTENT_LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    message = _example_email(page, interest, request.user.email or "you@example.org", language)
+    if request.GET.get("format") == "text":
+        return HttpResponse(message.body, content_type="text/plain; charset=utf-8")
+    html, _ = message.alternatives[0]
+    return HttpResponse(html)
 
 
 def mailing_status(request, pk):

@@ -8,7 +8,9 @@ carry subscribers' signed tokens there). Paths are reversed in the subscriber's 
 links keep the language prefix (/es/newsletter/...).
 
 Each email is worded in the subscriber's language when the sign-up page (and the topic) is
-translated into it; plain text with an HTML alternative.
+translated into it: plain text with an HTML alternative that looks like the site (logo,
+readable type). The HTML uses inline styles only and loads nothing but the logo, from the
+configured site address: mail programs drop <style> blocks and block other origins.
 """
 
 import smtplib
@@ -16,13 +18,15 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
-from newsletter.models import Interest, NewsletterSignupPage, Subscriber
+from newsletter.models import Interest, NewsletterSignupPage, Subscriber, content_language
 from newsletter.tokens import make_confirm_token, make_preferences_token, make_unsubscribe_token
 
 Mail = Subscriber.Mail
+LOGO = "img/logo.png"
 
 
 def site_url(path):
@@ -66,16 +70,24 @@ def subscriber_email(subscriber, kind):
         )
 
 
-def localized_topic(interest, language_code, cache=None):
-    """The mailing's topic named in `language_code` (English when untranslated), or None;
-    `cache` (a dict) keeps one lookup per language for a whole mailing."""
+def localized_topic(interest, language_code):
+    """The mailing's topic named in `language_code` (English when untranslated), or None."""
     if interest is None:
         return None
-    cache = {} if cache is None else cache
-    if language_code not in cache:
-        found = Interest.objects.filter(pk=interest.pk).localized(language_code)
-        cache[language_code] = found[0] if found else None
-    return cache[language_code]
+    found = Interest.objects.filter(pk=interest.pk).localized(language_code)
+    return found[0] if found else None
+
+
+def localized_page(page, language_code):
+    """The page's live translation in `language_code`, or the page itself when it has none."""
+    translation = (
+        page.get_translations()
+        .live()
+        .filter(locale__language_code=content_language(language_code))
+        .specific()
+        .first()
+    )
+    return translation or page
 
 
 def page_url(page):
@@ -84,28 +96,37 @@ def page_url(page):
     return site_url(parts[2]) if parts else ""
 
 
-def update_email(delivery, page, topics=None):
-    """A published page sent to one subscriber (`delivery`), with a one-click unsubscribe
-    (RFC 8058). `topics` is a dict shared across a mailing (see localized_topic)."""
-    subscriber = delivery.subscriber
-    with translation.override(subscriber.language_code):
+def update_email(subscriber, mailing, page, per_language=None):
+    """A published page sent to one subscriber, in their language (the page's translation
+    when there is a live one), with a one-click unsubscribe (RFC 8058). `mailing` gives the
+    subject and topic; `per_language` (a dict shared across a mailing) keeps the page and
+    topic lookups to one per language. Previews and tests use an unsaved subscriber: their
+    personal links then lead to "this link is not valid", never to someone's preferences."""
+    language = subscriber.language_code
+    per_language = {} if per_language is None else per_language
+    if language not in per_language:
+        per_language[language] = (
+            localized_page(page, language),
+            localized_topic(mailing.interest, language),
+        )
+    page_in_language, interest = per_language[language]
+    subject = page_in_language.title if page_in_language is not page else mailing.subject
+    with translation.override(language):
         unsubscribe_url = site_url(
             reverse("newsletter:unsubscribe", args=[make_unsubscribe_token(subscriber)])
         )
         context = {
-            "subject": delivery.mailing.subject,
-            "page": page,
-            "page_url": page_url(page),
-            "texts": NewsletterSignupPage.for_language(subscriber.language_code),
+            "subject": subject,
+            "page": page_in_language,
+            "page_url": page_url(page_in_language),
+            "texts": NewsletterSignupPage.for_language(language),
             "subscriber": subscriber,
-            "interest": localized_topic(
-                delivery.mailing.interest, subscriber.language_code, topics
-            ),
+            "interest": interest,
             "preferences_url": preferences_url(subscriber),
             "unsubscribe_url": unsubscribe_url,
         }
         return _message(
-            one_line(delivery.mailing.subject),
+            one_line(subject),
             "update",
             context,
             subscriber,
@@ -118,7 +139,18 @@ def update_email(delivery, page, topics=None):
         )
 
 
+def logo_url():
+    """The site logo's absolute address for emails: mail programs fetch it from the site
+    (nothing else external is referenced; styles are inline)."""
+    try:
+        path = static(LOGO)
+    except ValueError:  # no static files manifest yet (collectstatic not run)
+        path = f"{settings.STATIC_URL}{LOGO}"
+    return path if "://" in path else site_url(path)
+
+
 def _message(subject, template, context, subscriber, headers):
+    context = {**context, "logo_url": logo_url(), "home_url": site_url("/")}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"newsletter/email/{template}.txt", context),

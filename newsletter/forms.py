@@ -15,8 +15,9 @@ from django.core.validators import EmailValidator
 
 from newsletter.models import EMAIL_MAX_LENGTH
 
-HOME_SIDEBAR = "home sidebar"
-# A page path (our own forms send request.path) or the home sidebar marker; nothing else.
+# The path of the page the form was on (our own forms send it); nothing else. Home pages
+# cached before the sidebar sent its path still send this marker: it stands for the home page.
+OLD_HOME_SIDEBAR_MARKER = "home sidebar"
 SOURCE_PATTERN = re.compile(r"(?:home sidebar|/[A-Za-z0-9/_.\-]{0,200})\Z")
 SINGLE_VALUED = ("email", "source", "website")
 
@@ -157,6 +158,10 @@ class SignupForm(InterestFormMixin, forms.Form):
             raise ValidationError(messages[problem], code=problem)
         return normalise_email(address)
 
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        return "/" if source == OLD_HOME_SIDEBAR_MARKER else source
+
     def clean(self):
         cleaned = super().clean()
         repeated = any(len(self.data.getlist(name)) > 1 for name in SINGLE_VALUED)
@@ -186,12 +191,13 @@ class SignupForm(InterestFormMixin, forms.Form):
 
 
 class PreferencesForm(InterestFormMixin, forms.Form):
-    """Change topics (`action=save`) or unsubscribe (`action=unsubscribe`)."""
+    """Change topics (`action=save`) or unsubscribe (`action=unsubscribe`). Saving no topic
+    is valid (it asks to unsubscribe) unless `topics_required` (subscribing again)."""
 
     SAVE, UNSUBSCRIBE = "save", "unsubscribe"
     action = TextField(required=False)
 
-    def __init__(self, data=None, *, interests, texts, selected=()):
+    def __init__(self, data=None, *, interests, texts, selected=(), topics_required=False):
         super().__init__(data)
         self.texts = texts
         self.id_prefix = "preferences-"
@@ -199,6 +205,7 @@ class PreferencesForm(InterestFormMixin, forms.Form):
         self.interest_list = list(interests)
         if not self.unsubscribing:  # unsubscribing ignores whatever topics were sent
             self.add_interest_field(interests, texts)
+            self.fields["interests"].required = topics_required
 
     @property
     def unsubscribing(self):

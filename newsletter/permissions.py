@@ -1,6 +1,8 @@
 """The "Newsletter managers" group: communications staff who see the Subscribers section of the
-Wagtail admin (list, filter, search, export, inspect, delete) and edit the topics. Page editors
-(the "Editors" and "Moderators" groups) get none of these permissions, so they do not see it.
+Wagtail admin (send an update, list, filter, search, export, inspect, delete) and edit the
+topics. They have no page permissions: sending has its own path (newsletter/admin_views.py).
+Page editors (the "Editors" and "Moderators" groups) get none of these permissions, so they do
+not see it.
 Subscribers cannot be added or edited in the admin by anyone: they come only through the double
 opt-in (see SubscriberPermissionPolicy in wagtail_hooks.py)."""
 

@@ -18,7 +18,7 @@ INTERESTS = [
         ["career", "training"],
     ),
 ]
-# Spanish names of the topics (issue 9), by the English topic's slug.
+# Spanish names of the topics, by the English topic's slug.
 SPANISH_INTERESTS = {
     "news-and-events": "Noticias y eventos",
     "career-and-training-opportunities": "Oportunidades de carrera y capacitación",

@@ -64,13 +64,13 @@ def deliver(mailing_id):
     page = mailing.page.specific if mailing.page else None
     queued = mailing.deliveries.filter(status=Delivery.Status.QUEUED).order_by("pk")
     sent = 0
-    topics = {}  # the topic's name per language, looked up once per mailing
+    per_language = {}  # the page and topic in each language, looked up once per mailing
     for pk in list(queued.values_list("pk", flat=True)):
-        sent += _deliver_one(pk, page, topics)
+        sent += _deliver_one(pk, page, per_language)
     return sent
 
 
-def _deliver_one(delivery_pk, page, topics):
+def _deliver_one(delivery_pk, page, per_language):
     outage = None
     with transaction.atomic():
         delivery = (
@@ -92,7 +92,9 @@ def _deliver_one(delivery_pk, page, topics):
             return 0
         delivery.attempts += 1
         try:
-            accepted = emails.send(emails.update_email(delivery, page, topics))
+            accepted = emails.send(
+                emails.update_email(subscriber, delivery.mailing, page, per_language)
+            )
         except emails.MailServerUnavailable as error:
             # Stays queued: the worker retries once the server is back (nobody is given up
             # on because of the server's outage).

@@ -16,14 +16,17 @@ the connection and never answers would hold the request, and the web worker, for
 EMAIL_TIMEOUT). The subscriber row records the email that is due (`mail_due`) in the same
 transaction as the sign-up: that row is the queue. The background worker
 (`manage.py run_newsletter_worker`, newsletter/worker.py) sends it within seconds; only a
-successful send clears `mail_due`, so a mail server or database outage loses nothing.
+successful send clears `mail_due`, so a mail server or database outage loses nothing. The
+worker never holds the row locked while it talks to the mail server (see send_due_mail), so a
+visitor's request never waits for it.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -31,6 +34,10 @@ from newsletter import emails
 from newsletter.models import Subscriber
 
 Status, Mail = Subscriber.Status, Subscriber.Mail
+# A worker's claim on an email older than this is a worker that died mid-send: another takes
+# the email over. Far longer than any SMTP conversation (each step gives up after
+# EMAIL_TIMEOUT), short enough that a visitor still gets the confirmation the same hour.
+MAIL_CLAIM_TIMEOUT = timedelta(minutes=15)
 
 
 @dataclass
@@ -138,33 +145,60 @@ def unsubscribe(subscriber):
 def send_due_mail(subscriber_pk):
     """Send the email this subscriber is due, if it is still wanted. True when sent.
 
-    The row is locked (and skipped when another worker holds it) while sending, and marked
-    done in the same transaction, so two workers never send the same email. Raises
-    emails.MailServerUnavailable when the mail server is down: the email stays due."""
+    The worker claims the email (`mail_claimed_at`) in a short transaction, talks to the mail
+    server with no transaction open, then records the outcome in one UPDATE. Holding the row
+    lock during the send instead would make the subscriber's own sign-up or preferences save
+    wait on PostgreSQL for as long as the mail server takes (up to EMAIL_TIMEOUT). A claim
+    older than MAIL_CLAIM_TIMEOUT belongs to a worker that died mid-send and is taken over.
+    The outcome only clears `mail_due` when no newer request arrived while sending, so a
+    request made meanwhile is never lost. Raises emails.MailServerUnavailable when the mail
+    server is down: the email stays due."""
+    claim = _claim_due_mail(subscriber_pk)
+    if claim is None:  # sent meanwhile, or another worker is sending it
+        return False
+    subscriber, kind, claimed_at = claim
+    still_this_claim = Subscriber.objects.filter(pk=subscriber_pk, mail_claimed_at=claimed_at)
+    wanted_status = Status.PENDING if kind == Mail.CONFIRMATION else Status.CONFIRMED
     try:
-        with transaction.atomic():
-            subscriber = (
-                Subscriber.objects.select_for_update(skip_locked=True)
-                .filter(pk=subscriber_pk)
-                .exclude(mail_due="")
-                .first()
-            )
-            if subscriber is None:  # sent meanwhile, or another worker is sending it
-                return False
-            kind = subscriber.mail_due
-            wanted_status = Status.PENDING if kind == Mail.CONFIRMATION else Status.CONFIRMED
-            sent = subscriber.status == wanted_status and emails.send(
-                emails.subscriber_email(subscriber, kind)
-            )
-            if sent:
-                subscriber.mail_sent_at = timezone.now()
-            subscriber.mail_due = ""
-            subscriber.mail_failures = 0
-            subscriber.save(update_fields=["mail_due", "mail_sent_at", "mail_failures"])
-            return sent
+        sent = subscriber.status == wanted_status and emails.send(
+            emails.subscriber_email(subscriber, kind)
+        )
     except emails.MailServerUnavailable:
-        Subscriber.objects.filter(pk=subscriber_pk).update(mail_failures=F("mail_failures") + 1)
+        still_this_claim.update(mail_claimed_at=None, mail_failures=F("mail_failures") + 1)
         raise
+    done = {"mail_sent_at": timezone.now()} if sent else {}
+    still_this_claim.update(
+        mail_claimed_at=None,
+        mail_failures=0,
+        # Cleared only if it is still the request that was sent.
+        mail_due=Case(
+            When(mail_due=kind, mail_requested_at=subscriber.mail_requested_at, then=Value("")),
+            default=F("mail_due"),
+        ),
+        **done,
+    )
+    return sent
+
+
+def _claim_due_mail(subscriber_pk):
+    """(subscriber, kind of email, claim time) when this worker may send the subscriber's due
+    email now; None when nothing is due or another worker's claim is still fresh."""
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update(skip_locked=True)
+            .filter(pk=subscriber_pk)
+            .filter(
+                Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=now - MAIL_CLAIM_TIMEOUT)
+            )
+            .exclude(mail_due="")
+            .first()
+        )
+        if subscriber is None:
+            return None
+        subscriber.mail_claimed_at = now
+        subscriber.save(update_fields=["mail_claimed_at"])
+    return subscriber, subscriber.mail_due, now
 
 
 def send_all_due_mail():

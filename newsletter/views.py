@@ -121,7 +121,7 @@ def render_signup_page(request, page, form, status):
 
 def signup_language(source):
     """The language of the page the form was sent from (its path: /es/... is Spanish); the
-    endpoint itself has no language prefix (issue 9)."""
+    endpoint itself has no language prefix."""
     return (get_language_from_path(source or "") or get_language() or settings.LANGUAGE_CODE)[:15]
 
 
@@ -142,7 +142,7 @@ def signup(request):
         data = request.POST
     except (MultiPartParserError, BadRequest, SuspiciousOperation):
         return problem(request, texts, texts.error_form_tampered, 400)
-    # Errors are shown in the language of the page the form was on (issue 9).
+    # Errors are shown in the language of the page the form was on.
     language = signup_language(data.get("source"))
     texts = NewsletterSignupPage.for_language(language)
     # The topic values are the English topics' slugs, so a sign-up in any language stores
@@ -254,32 +254,51 @@ def confirm(request, texts, subscriber, payload):
 
 @private_link_page
 def preferences(request, texts, subscriber, payload):
-    """Change topics or unsubscribe. GET only shows the choices; changes need a POST."""
+    """Change topics or unsubscribe. GET only shows the choices; changes need a POST.
+
+    Unticking every topic means "no more emails": the page asks to confirm the unsubscribe
+    instead of answering with an error. An unsubscribed address sees that it is unsubscribed
+    and a "Subscribe again" form with no topic ticked (ticked topics would look subscribed)."""
     interests = Interest.objects.localized()  # in the subscriber's language (in_language)
-    selected = [interest.slug for interest in subscriber.interests.all()]
+    unsubscribed = subscriber.status == Status.UNSUBSCRIBED
+    selected = [] if unsubscribed else [interest.slug for interest in subscriber.interests.all()]
     status = 200
+    confirm_unsubscribe = False
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        interests=interests,
+        texts=texts,
+        selected=selected,
+        topics_required=unsubscribed,
+    )
     if request.method == "POST":
-        form = PreferencesForm(request.POST, interests=interests, texts=texts, selected=selected)
-        if form.is_valid():
-            if form.unsubscribing:
-                services.unsubscribe(subscriber)
-                messages.success(request, texts.unsubscribed_message)
-            else:
-                services.save_preferences(subscriber, form.chosen_interests)
-                messages.success(request, texts.saved_message)
+        if not form.is_valid():
+            status = 400
+        elif form.unsubscribing:
+            services.unsubscribe(subscriber)  # the page then says so (no message twice)
             return redirect(request.path)
-        status = 400
-    else:
-        form = PreferencesForm(interests=interests, texts=texts, selected=selected)
+        elif form.chosen_interests:
+            services.save_preferences(subscriber, form.chosen_interests)
+            messages.success(request, texts.saved_message)
+            return redirect(request.path)
+        else:
+            confirm_unsubscribe = True
     status_text = {
         Status.CONFIRMED: texts.status_confirmed_text,
         Status.PENDING: texts.status_pending_text,
-        Status.UNSUBSCRIBED: texts.status_unsubscribed_text,
+        Status.UNSUBSCRIBED: texts.unsubscribed_message,
     }[subscriber.status]
     return TemplateResponse(
         request,
         "newsletter/preferences.html",
-        {"texts": texts, "form": form, "subscriber": subscriber, "status_text": status_text},
+        {
+            "texts": texts,
+            "form": form,
+            "subscriber": subscriber,
+            "unsubscribed": unsubscribed,
+            "status_text": status_text,
+            "confirm_unsubscribe": confirm_unsubscribe,
+        },
         status=status,
     )
 

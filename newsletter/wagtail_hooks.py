@@ -1,5 +1,6 @@
-"""The "Subscribers" section of the Wagtail admin: subscribers (list with filters, search by
-email, CSV/XLSX export, inspect, delete) and the topics visitors can choose.
+"""The "Subscribers" section of the Wagtail admin: "Send an update" (admin_views.py),
+subscribers (list with filters, search by email, CSV/XLSX export, inspect, delete) and the
+topics visitors can choose.
 
 Who sees it: superusers and the "Newsletter managers" group (newsletter/permissions.py). Page
 editors have no newsletter permission, so the menu is hidden and the URLs answer "permission
@@ -11,10 +12,14 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale, ModelLogEntry
@@ -49,11 +54,19 @@ register_permission_policy(Subscriber, SubscriberPermissionPolicy(Subscriber))
 
 
 class SubscriberFilterSet(WagtailFilterSet):
+    """Choosing a topic lists (and exports) its confirmed subscribers unless another status
+    is chosen: the people who would receive an update, not those who left or never
+    confirmed. "All" (an explicit value) lists every status."""
+
+    ALL = "all"
     status = django_filters.ChoiceFilter(
-        choices=Subscriber.Status.choices, widget=forms.RadioSelect, empty_label="All"
+        choices=[(ALL, "All"), *Subscriber.Status.choices],
+        widget=forms.RadioSelect,
+        empty_label=None,
+        method="filter_status",
     )
     interests = django_filters.ModelMultipleChoiceFilter(
-        queryset=Interest.objects.sources(), widget=forms.CheckboxSelectMultiple, label="Interests"
+        queryset=Interest.objects.sources(), widget=forms.CheckboxSelectMultiple, label="Topics"
     )
     created_at = django_filters.DateFromToRangeFilter(
         label="Signed up", widget=DateRangePickerWidget
@@ -63,11 +76,34 @@ class SubscriberFilterSet(WagtailFilterSet):
         model = Subscriber
         fields = ["status", "interests", "created_at"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("interests") and not data.get("status"):
+            data = data.copy()
+            data["status"] = Subscriber.Status.CONFIRMED  # shown as chosen in the filters
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == self.ALL else queryset.filter(status=value)
+
+
+def local_time(value):
+    """A time as the admin shows it (Boston time), in ISO 8601 to the second, with the
+    offset: 2026-03-01T09:30:00-05:00. Empty when there is none."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+TIME_FIELDS = ("created_at", "confirmed_at", "unsubscribed_at")
+
 
 class SubscriberIndexView(IndexView):
     custom_field_preprocess = {
-        name: {"csv": spreadsheet_safe}
-        for name in ("email", "interest_names", "source", "consent_text")
+        **{
+            name: {"csv": spreadsheet_safe}
+            for name in ("email", "interest_names", "source", "consent_text")
+        },
+        **{name: {"csv": local_time, "xlsx": local_time} for name in TIME_FIELDS},
     }
 
     def get_base_queryset(self):
@@ -96,7 +132,13 @@ class SubscriberViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = ["status"]  # required by ModelViewSet; the edit view is never permitted
-    list_display = ["email", "get_status_display", "interest_names", "created_at", "confirmed_at"]
+    list_display = [
+        "email",
+        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        Column("interest_names", label="Topics"),
+        "created_at",
+        "confirmed_at",
+    ]
     filterset_class = SubscriberFilterSet
     search_fields = ["email"]
     search_backend_name = None
@@ -115,11 +157,11 @@ class SubscriberViewSet(ModelViewSet):
     export_headings = {
         "email": "Email",
         "get_status_display": "Status",
-        "interest_names": "Interests",
+        "interest_names": "Topics",
         "created_at": "Signed up",
         "confirmed_at": "Confirmed",
         "unsubscribed_at": "Unsubscribed",
-        "source": "Source",
+        "source": "Signed up on page",
         "language_code": "Language",
         "consent_text": "Consent wording",
     }
@@ -146,7 +188,7 @@ class SubscriberViewSet(ModelViewSet):
         return Permission.objects.filter(content_type=content_type, codename__in=codenames)
 
 
-# --- Topics (Interest): a translatable snippet (issue 9) ------------------------------------
+# --- Topics (Interest): a translatable snippet ------------------------------------------------
 # The English topics are the topics: the listing shows them (drag to reorder) unless a language
 # is chosen in the Locale filter, new topics are always English, and each has wagtail-localize's
 # "Translate" / "Sync translated snippets" buttons. A translation only carries the name.
@@ -232,6 +274,7 @@ class NewsletterViewSetGroup(SnippetViewSetGroup):
     menu_icon = "mail"
     menu_order = 250
     items = (SubscriberViewSet("subscribers"), InterestViewSet)
+    submenu_hook = "register_newsletter_menu_item"  # "Send an update" joins this submenu
 
 
 # Registered as a snippet (wagtail-localize's translate actions are for snippets; saving a
@@ -246,16 +289,34 @@ def register_sending_urls():
     from newsletter import admin_views
 
     return [
+        path("newsletter/send/", admin_views.sendable_pages, name="newsletter_sendable_pages"),
         path("newsletter/send/<int:page_id>/", admin_views.send_page, name="newsletter_send_page"),
+        path(
+            "newsletter/send/<int:page_id>/preview/",
+            admin_views.preview_email,
+            name="newsletter_preview_email",
+        ),
         path(
             "newsletter/mailings/<int:pk>/", admin_views.mailing_status, name="newsletter_mailing"
         ),
     ]
 
 
+class SendMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("newsletter.add_mailing")
+
+
+@hooks.register("register_newsletter_menu_item")
+def send_an_update_menu_item():
+    """Managers' own way to sending: they cannot open pages in the page explorer."""
+    return SendMenuItem(
+        "Send an update", reverse("newsletter_sendable_pages"), icon_name="mail", order=0
+    )
+
+
 @hooks.register("register_page_header_buttons")
 def send_to_subscribers_button(page, user, view_name, next_url=None):
-    from django.urls import reverse
     from wagtail.admin.widgets import Button
 
     from newsletter.sending import interest_for

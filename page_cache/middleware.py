@@ -297,3 +297,9 @@ class PageCacheMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return service_unavailable(request, exception)
         return None
+
+
+def pages_are_stored():
+    """Whether the shared cache holds pages to serve (the health check asks, through
+    settings.HEALTH_PAGES_STORED)."""
+    return cache.get(PAGES_STORED_KEY) is not None

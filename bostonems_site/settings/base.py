@@ -1,5 +1,9 @@
 """Settings shared by every environment. Values that differ per deployment come from the
-environment (django-environ); dev.py, test.py and production.py only set what differs."""
+environment (django-environ); dev.py, test.py and production.py only set what differs.
+
+Grouped by concern; each value is set once. Security settings live here rather than in
+production.py so that development and the test suite run under the same policy as production;
+production.py adds only the HTTPS-only settings (HSTS, secure cookies, SSL redirect)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -17,13 +21,22 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=None)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
+# --- Applications --------------------------------------------------------------------------
+# Our apps come first so their templates and static files win. load_seed_content seeds them in
+# this order: an app whose sample content links to another's comes after it.
 INSTALLED_APPS = [
+    # The core: configuration, the home page, site settings, shared blocks and helpers.
     "bostonems_site",
+    # Cross-cutting concerns, each in its own app.
     "page_cache",
+    "site_alerts",
+    # Content.
     "divisions",
     "media_library",
     "newsletter",
     "news",
+    "standard_pages",
+    # Wagtail.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -39,6 +52,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Django.
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,22 +61,40 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Background tasks (see TASKS).
+    "django_tasks",
+    # The video library (admin: Media).
+    "wagtailmedia",
+    # Content-Security-Policy and the admin sign-in lockout.
+    "csp",
+    "axes",
+    # Translating pages and snippets.
+    "wagtail_localize",
+    "wagtail_localize.locales",
 ]
 
 MIDDLEWARE = [
     # First: a hit costs no SQL and skips every other middleware; stored responses already
-    # carry the headers those added (HTTPS is enforced before anything is stored: see
-    # page_cache/middleware.py).
+    # carry the headers those added. A hit never skips the HTTPS redirect: the cache key
+    # includes the scheme and plain-HTTP requests are redirected (a 301 is never stored).
     "page_cache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the URL prefix only (never Accept-Language or a cookie), so one
+    # URL always renders one language and the page cache keeps languages apart. Before
+    # CommonMiddleware, which resolves URLs (APPEND_SLASH) against the per-language patterns.
+    "bostonems_site.i18n.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "bostonems_site.middleware.ContentSecurityPolicyMiddleware",
+    "bostonems_site.middleware.PermissionsPolicyMiddleware",
+    # django-axes watches admin logins; it must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bostonems_site.urls"
@@ -86,6 +118,7 @@ TEMPLATES = [
     },
 ]
 
+# --- Data ----------------------------------------------------------------------------------
 # An embedded SQLite file unless DATABASE_URL points elsewhere (e.g. postgres://...).
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -167,26 +200,11 @@ ADMIN_PASSWORD_RESET_LIMIT = env.int("ADMIN_PASSWORD_RESET_LIMIT", default=5)
 ADMIN_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
 
 
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Boston EMS <no-reply@boston.gov>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Wagtail's own small background tasks run immediately. Newsletter emails are queued in the
+# newsletter's own tables and sent by `manage.py run_newsletter_worker` (newsletter/worker.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-LANGUAGE_CODE = "en"
-TIME_ZONE = "America/New_York"
-USE_I18N = True
-USE_TZ = True
-
+# --- Files ---------------------------------------------------------------------------------
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -196,6 +214,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATIC_URL = "/static/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# The site serves uploaded files itself (bostonems_site.views.media_file) unless they live in
+# object storage; production turns this off when a bucket is configured.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -206,25 +227,77 @@ STORAGES = {
 # Complex page forms in the Wagtail editor exceed Django's default of 1000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- Wagtail -------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Boston EMS"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# "vtt": video captions are WebVTT files in the documents library.
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "vtt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# Uploaded videos, in formats every current browser plays natively (the site has no audio).
+# The upload form reads length, size and a still frame from the file with FFmpeg when
+# installed (media_library/video_upload.py).
+WAGTAILMEDIA = {
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"],
+    "MEDIA_FORM_BASE": "media_library.video_upload.VideoUploadForm",
+}
 # An upload the file storage refuses is a form error (bostonems_site/image_forms.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "bostonems_site.image_forms.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Wagtail would otherwise load editors' avatars from gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+# --- Languages -----------------------------------------------------------------------------
+# English is the source locale; pages in other languages live under their prefix (/es/...).
+# Add or remove a language here (and run `load_seed_content` or create the locale under
+# Settings > Locales) to offer it to editors.
+LANGUAGE_CODE = "en"
+USE_I18N = True
+WAGTAIL_I18N_ENABLED = True
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("ht", "Kreyòl ayisyen"),
+    ("zh-hans", "简体中文"),
+    ("vi", "Tiếng Việt"),
+    ("kea", "Kabuverdianu"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+    ("fr", "Français"),
+    ("so", "Soomaali"),
+]
+# Django has no locale data for some of these: teach it their names and text direction.
+EXTRA_LANG_INFO = {
+    "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
+    "kea": {
+        "bidi": False,
+        "code": "kea",
+        "name": "Cabo Verdean Creole",
+        "name_local": "Kabuverdianu",
+    },
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
 }
+django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "America/New_York"
+USE_TZ = True
 
-# Newsletter (issue 5): per-client sign-up limit, email link lifetimes, resend interval.
+# --- Email ---------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Boston EMS <no-reply@boston.gov>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that hangs must not hang the visitor's request (the email is retried later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
+# --- Newsletter ----------------------------------------------------------------------------
+# Per-client sign-up limit, email link lifetimes, resend interval. Which topic a news page is
+# sent to is edited in the admin (each topic's "sends" field), not here.
+# The main menu ends with this page type as a button (named, not imported: the core imports no
+# content app).
+MAIN_MENU_BUTTON_PAGE_TYPE = "newsletter.NewsletterSignupPage"
 NEWSLETTER_SIGNUP_LIMIT = env.int("NEWSLETTER_SIGNUP_LIMIT", default=10)  # POSTs per window
 NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
 NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per address
@@ -234,41 +307,8 @@ NEWSLETTER_UNSUBSCRIBE_MAX_AGE = timedelta(days=730)  # one-click links in updat
 # The request.META key holding the visitor's IP. Behind a reverse proxy that overwrites a
 # header (e.g. nginx "X-Real-IP"), set NEWSLETTER_CLIENT_IP_HEADER=HTTP_X_REAL_IP.
 NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE_ADDR")
-# A mail server that hangs must not hang the visitor's request (the email is retried later).
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
-# Wagtail's own small background tasks run immediately. Newsletter emails are queued in the
-# newsletter's own tables and sent by `manage.py run_newsletter_worker` (newsletter/worker.py).
-INSTALLED_APPS += ["django_tasks"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-# --- Video gallery (media_library) ---
-# Uploaded videos live in wagtailmedia's library (admin: Media). Only formats every current
-# browser plays natively; captions are WebVTT files in the documents library.
-INSTALLED_APPS += ["wagtailmedia"]
-# Videos only (the site has no audio): the upload form reads length, size and a still frame
-# from the file with FFmpeg when installed (media_library/video_upload.py).
-WAGTAILMEDIA = {
-    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm"],
-    "MEDIA_FORM_BASE": "media_library.video_upload.VideoUploadForm",
-}
-WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]
-
-# --- Site essentials (issue 6): security headers, Content-Security-Policy, admin lockout -----
-# Shared by every environment so that development and the test suite run under the same policy
-# as production; production.py adds HTTPS-only settings (HSTS, secure cookies, SSL redirect).
-INSTALLED_APPS += ["csp", "axes"]
-MIDDLEWARE += [
-    "bostonems_site.middleware.ContentSecurityPolicyMiddleware",
-    "bostonems_site.middleware.PermissionsPolicyMiddleware",
-    # django-axes watches admin logins; it must come last.
-    "axes.middleware.AxesMiddleware",
-]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
+# --- Security headers ----------------------------------------------------------------------
 # Public pages: only this origin, no inline script or style, and the two video players' frames
 # (loaded only after a visitor presses play). Templates may use request.csp_nonce for an
 # unavoidable inline <script>; JSON-LD data blocks are not executed, so they need none.
@@ -319,55 +359,40 @@ PERMISSIONS_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Wagtail would otherwise load editors' avatars from gravatar.com.
-WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Admin sign-in: after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
-# that pair is locked out for AXES_COOLOFF_MINUTES (a friendly page, HTTP 429).
+# /healthz asks the apps concerned (the core imports no app): whether the page cache holds
+# pages to serve, and the state of the newsletter's mail queue.
+HEALTH_PAGES_STORED = "page_cache.middleware.pages_are_stored"
+HEALTH_MAIL_QUEUE_STATE = "newsletter.health.mail_queue_state"
+
+# /.well-known/security.txt stays valid this many days after each request (RFC 9116).
+SECURITY_TXT_EXPIRES_DAYS = 180
+
+# --- Admin sign-in -------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After AXES_FAILURE_LIMIT wrong passwords for one user name from one address, that pair is
+# locked out for AXES_COOLOFF_MINUTES (a friendly page, HTTP 429).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
-# /.well-known/security.txt stays valid this many days after each request (RFC 9116).
-SECURITY_TXT_EXPIRES_DAYS = 180
-
-# --- Multilingual site (issue 9): wagtail-localize, per-language URLs (/es/..., English unprefixed)
-# English is the source locale. Add or remove a language here (and run `load_seed_content`
-# or create the locale under Settings > Locales) to offer it to editors.
-WAGTAIL_I18N_ENABLED = True
-LANGUAGE_CODE = "en"
-LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
-    ("en", "English"),
-    ("es", "Español"),
-    ("ht", "Kreyòl ayisyen"),
-    ("zh-hans", "简体中文"),
-    ("vi", "Tiếng Việt"),
-    ("kea", "Kabuverdianu"),
-    ("pt", "Português"),
-    ("ru", "Русский"),
-    ("ar", "العربية"),
-    ("fr", "Français"),
-    ("so", "Soomaali"),
-]
-# Django has no locale data for some of these: teach it their names and text direction.
-EXTRA_LANG_INFO = {
-    "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
-    "kea": {
-        "bidi": False,
-        "code": "kea",
-        "name": "Cabo Verdean Creole",
-        "name_local": "Kabuverdianu",
-    },
-    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
-django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
-LOCALE_PATHS = [BASE_DIR / "locale"]
-INSTALLED_APPS += ["wagtail_localize", "wagtail_localize.locales"]
-# The language comes from the URL prefix only (never Accept-Language or a cookie), so one URL
-# always renders one language and the full-page cache keeps languages apart.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
-    "bostonems_site.i18n.PathLocaleMiddleware",
-)

@@ -31,8 +31,6 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preload lets browsers use HTTPS even on the first visit; `check --deploy` asks for it.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 
 # Load balancers probe /healthz over plain HTTP.
@@ -49,6 +47,7 @@ LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
 # Several app servers: uploaded media go to S3-compatible object storage when a bucket is set,
 # so every node serves the same files (docs/deployment.md).
 if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

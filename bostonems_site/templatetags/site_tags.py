@@ -1,13 +1,15 @@
 import re
 
 from django import template
+from django.apps import apps
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, F, Q, When
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from bostonems_site.templatetags.i18n_tags import page_translations
-from page_cache.middleware import expire_cached_page_at
+from bostonems_site import seo
+from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language, page_translations
 
 register = template.Library()
 
@@ -20,45 +22,70 @@ def tel_href(number):
     return f"+{digits}" if number.strip().startswith("+") else digits
 
 
+@register.filter
+def iso_datetime(value):
+    """For every <time datetime="…">: ISO 8601 to the second (see seo.iso_datetime)."""
+    return seo.iso_datetime(value)
+
+
+def top_level_pages(request, home):
+    """The live pages right under `home` in the visitor's language, the English ones where not
+    translated yet (annotated for `lang_attrs`), in the English tree's order. The main menu,
+    its sign-up button and the footer's pages share this one query per request."""
+    cached = getattr(request, "_top_level_pages", None)
+    if cached is not None and cached[0] == home.pk:
+        return cached[1]
+    site = Site.find_for_request(request) if request else None
+    source_home = site.root_page if site else home
+    pages = list(
+        in_english_order(
+            in_language(
+                Page.objects.live()
+                .filter(depth=home.depth + 1)
+                .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
+            )
+        )
+    )
+    if request is not None:
+        request._top_level_pages = (home.pk, pages)
+    return pages
+
+
+def menu_button_type_id():
+    """The content type of the page the main menu ends with as a button (the newsletter sign-up
+    page), named in settings.MAIN_MENU_BUTTON_PAGE_TYPE so the core imports no content app.
+    ContentType lookups are cached, so this costs no query after the first."""
+    model = apps.get_model(settings.MAIN_MENU_BUTTON_PAGE_TYPE)
+    return ContentType.objects.get_for_model(model).id
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     """The pages under the home page that editors ticked 'Show in menus', in the English tree's
-    order. On a translated page each item is its translation, or the English page (marked
-    lang="en") while it has none, so no section is out of reach in any language. One query."""
+    order, then the newsletter sign-up page (always, as a button). On a translated page each
+    item is its translation, or the English page (marked lang="en") while it has none, so no
+    section is out of reach in any language. No query of its own (see top_level_pages)."""
     request = context.get("request")
     home = menu_home(context.get("page"), request)
     if home is None:
         return {"menu_items": []}
-    site = Site.find_for_request(request) if request else None
-    source_home = site.root_page if site else home
-    candidates = (
-        Page.objects.live()
-        .in_menu()
-        .filter(depth=home.depth + 1)
-        .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
-        .order_by("path")
-    )
-    own, source = [], []
-    for page in candidates:
-        (own if page.path.startswith(home.path) else source).append(page)
-    translations = {page.translation_key: page for page in own}
-    # The English order; pages that exist only in this language follow.
-    pages = [translations.pop(page.translation_key, page) for page in source] + [
-        page for page in own if page.translation_key in translations
-    ]
+    button_type_id = menu_button_type_id()
     current_path = getattr(context.get("page"), "path", "")
-    source_language = settings.LANGUAGE_CODE
-    items = []
-    for page in pages:
+    items, buttons = [], []
+    for page in top_level_pages(request, home):
+        is_button = page.content_type_id == button_type_id
+        if not (page.show_in_menus or is_button):
+            continue
         if current_path == page.path:
             state = "page"
         elif current_path.startswith(page.path):
             state = "true"
         else:
             state = ""
-        fallback = not page.path.startswith(home.path)
-        items.append({"page": page, "current": state, "lang": source_language if fallback else ""})
-    return {"menu_items": items, "request": request}
+        lang = page.content_language if page.content_language != get_language() else ""
+        item = {"page": page, "current": state, "lang": lang, "button": is_button}
+        (buttons if is_button else items).append(item)
+    return {"menu_items": items + buttons[:1], "request": request}
 
 
 def menu_home(page, request):
@@ -76,6 +103,24 @@ def menu_home(page, request):
     return site.root_page.localized
 
 
+@register.simple_tag(takes_context=True)
+def footer_pages(context):
+    """The privacy notice and accessibility statement chosen in site settings, in the visitor's
+    language where translated, else in English (marked by `lang_attrs`). No query of its own:
+    the settings fetch the chosen pages, top_level_pages the versions in this language."""
+    site_settings = context["settings"]["bostonems_site"]["SiteSettings"]
+    chosen = [
+        page
+        for page in (site_settings.privacy_page, site_settings.accessibility_page)
+        if page is not None and page.live
+    ]
+    home = menu_home(context.get("page"), context.get("request")) if chosen else None
+    if home is None:
+        return chosen
+    shown = {page.translation_key: page for page in top_level_pages(context.get("request"), home)}
+    return [shown.get(page.translation_key, page) for page in chosen]
+
+
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
     return {"ancestors": trail_ancestors(page), "page": page, "request": context.get("request")}
@@ -83,10 +128,20 @@ def breadcrumbs(context, page):
 
 def trail_ancestors(page):
     """The page's ancestors from the home page down, fetched once per page per request (the
-    visible breadcrumbs and the BreadcrumbList JSON-LD share them)."""
+    visible breadcrumbs and the BreadcrumbList JSON-LD share them). Ancestors that are only
+    untranslated copies of English pages are marked English (see bostonems_site.i18n)."""
     if not hasattr(page, "_trail_ancestors"):
         # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
-        page._trail_ancestors = list(page.get_ancestors().filter(depth__gt=1))
+        page._trail_ancestors = list(
+            page.get_ancestors()
+            .filter(depth__gt=1)
+            .annotate(
+                content_language=Case(
+                    When(UNTRANSLATED_COPY, then=F("alias_of__locale__language_code")),
+                    default=F("locale__language_code"),
+                )
+            )
+        )
     return page._trail_ancestors
 
 
@@ -96,7 +151,6 @@ def seo_meta(context):
     shown; views without a page (search, errors) get the site-wide tags only."""
     from django.templatetags.static import static
 
-    from bostonems_site import seo
     from bostonems_site.models import SiteSettings
 
     request = context.get("request")
@@ -138,21 +192,6 @@ def seo_meta(context):
     return data
 
 
-@register.inclusion_tag("includes/site_alert.html", takes_context=True)
-def site_alert(context):
-    """The editors' site alerts in the page's language, only while switched on and between
-    their start and end times."""
-    from bostonems_site.models import alerts_to_show
-
-    request = context.get("request")
-    if request is None:
-        return {}
-    language = get_language()
-    alerts, next_change = alerts_to_show(language)
-    expire_cached_page_at(request, next_change)
-    return {"alerts": alerts, "LANGUAGE_CODE": language}
-
-
 @register.filter
 def cooloff_minutes(delta):
     """A timedelta as whole minutes (rounded up), for the admin lockout page."""
@@ -162,6 +201,4 @@ def cooloff_minutes(delta):
 @register.filter
 def jsonld(data):
     """Render a dict as a JSON-LD <script> block, escaped so text can't close the tag."""
-    from bostonems_site import seo
-
     return seo.json_ld(data)

@@ -18,7 +18,8 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320,
 
 
 def empty_caches():
-    """Empty every Django cache (pages, rate limits) and this process's copies of cached pages."""
+    """Empty every Django cache (pages, rate-limit counters) and this process's copies of
+    cached pages."""
     from django.core.cache import caches
 
     from page_cache.middleware import local_entries
@@ -53,23 +54,6 @@ def count_queries(client, url, status=200):
         response = client.get(url)
     assert status is None or response.status_code == status, url
     return len(queries)
-
-
-def show_site_alert(**fields):
-    """Create or change the (English) site alert, switched on unless `fields` say otherwise,
-    as an editor saving it in the admin would."""
-    from wagtail.models import Locale
-
-    from bostonems_site.models import SiteAlert
-
-    locale = Locale.get_default()
-    alert = SiteAlert.objects.filter(locale=locale).first() or SiteAlert(locale=locale)
-    values = {"enabled": True, "title": "Snow emergency", "message": "Expect delays.", **fields}
-    for name, value in values.items():
-        setattr(alert, name, value)
-    alert.full_clean()
-    alert.save()
-    return alert
 
 
 def axe_violations(page):

@@ -1,4 +1,4 @@
-"""Spanish and Arabic (right-to-left) pages pass axe at 1280 and 320 px (issue 9)."""
+"""Spanish and Arabic (right-to-left) pages pass axe at 1280 and 320 px."""
 
 from io import StringIO
 

@@ -1,10 +1,11 @@
-"""Interface text catalogues (issue 9): every catalogue in locale/ is complete, consistent with
+"""Interface text catalogues: every catalogue in locale/ is complete, consistent with
 its compiled .mo file, and Spanish pages show the Spanish interface text, not the English."""
 
 import gettext
 import re
 from collections import Counter
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -16,7 +17,7 @@ from django.utils.dateformat import format as date_format
 from wagtail.models import Locale
 
 from bostonems_site.views import server_error
-from media_library.models import VideoPage
+from media_library.models import VideoGalleryPage, VideoPage
 from newsletter.models import NewsletterSignupPage
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, valid_data
 
@@ -172,7 +173,7 @@ def test_spanish_home_and_division_show_spanish_interface_text(client, translate
         "Más información",
         "Últimas noticias y eventos",
         "Ver video",
-        "Comuníquese con Boston EMS",
+        "Comuníquese con <bdi>Boston EMS</bdi>",
         'aria-label="Más de Boston EMS"',
     )
     division = client.get("/es/divisions/training/")
@@ -184,6 +185,7 @@ def test_spanish_home_and_division_show_spanish_interface_text(client, translate
 
 @pytest.mark.django_db
 def test_spanish_video_gallery_and_videos(client, translated_site):
+    spanish_copy(VideoGalleryPage.objects.get(locale__language_code="en"))
     videos = VideoPage.objects.filter(locale__language_code="en")
     uploaded = spanish_copy(videos.get(slug="schools-honored-for-life-saving-equipment"))
     hosted = spanish_copy(videos.get(slug="ribbon-cutting-for-new-ems-station"))
@@ -264,3 +266,147 @@ def test_update_email_fixed_text_in_the_subscribers_language():
     )
     for english in ("Read more", "You receive this", "Unsubscribe with one click"):
         assert english not in text and english not in html
+
+
+# --- Every template string is in every catalogue; no English catalogue text on translated chrome
+
+TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
+GETTEXT_CALLS = {"gettext": (1, 0), "ngettext": (2, 0), "pgettext": (2, 1), "npgettext": (3, 1)}
+
+
+def template_messages():
+    """(context, msgid) of every string the templates mark for translation, extracted the way
+    `make messages` does (Django's templatize, which turns blocktranslate variables into
+    %(name)s placeholders), without needing GNU gettext installed."""
+    import io
+    import tokenize
+    from ast import literal_eval
+
+    from django.utils.translation.template import templatize
+
+    found = set()
+    for path in sorted(TEMPLATES_DIR.rglob("*.html")) + sorted(TEMPLATES_DIR.rglob("*.txt")):
+        code = templatize(path.read_text(), origin=str(path))
+        # Each call sits on one line among filler letters; indentation means nothing here.
+        lines = "\n".join(line.strip() for line in code.splitlines() if "gettext(" in line)
+        tokens = list(tokenize.generate_tokens(io.StringIO(lines).readline))
+        for index, token in enumerate(tokens):
+            if token.type != tokenize.NAME or token.string not in GETTEXT_CALLS:
+                continue
+            strings, has_context = GETTEXT_CALLS[token.string]
+            arguments = [t.string for t in tokens[index + 2 : index + 2 + 2 * strings : 2]]
+            texts = [literal_eval(argument) for argument in arguments]
+            context = texts[0] if has_context else None
+            found.add((context, texts[has_context], path.relative_to(TEMPLATES_DIR)))
+    return found
+
+
+def test_template_messages_are_found():
+    messages = {(context, msgid) for context, msgid, _path in template_messages()}
+    assert (None, "Skip to main content") in messages
+    assert ("main menu", "Main") in messages
+    assert (None, "Contact %(name)s") in messages  # blocktranslate with a variable
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=language_of)
+def test_every_template_string_is_translated_in_the_catalogue(path):
+    """Fails when a template gained a string (or changed one) that this catalogue lacks: run
+    `make messages`, translate the new entries in every catalogue, `make compilemessages`."""
+    po = polib.pofile(str(path))
+    translated = {
+        (entry.msgctxt, entry.msgid)
+        for entry in po
+        if not entry.obsolete
+        and "fuzzy" not in entry.flags
+        and all(text.strip() for text in translations(entry))
+    }
+    missing = sorted(
+        f"{template}: {msgid!r}" + (f" (context {context!r})" if context else "")
+        for context, msgid, template in template_messages()
+        if (context, msgid) not in translated
+    )
+    assert missing == [], f"untranslated in {path.relative_to(LOCALE_DIR)}: {missing}"
+
+
+class ShownText(HTMLParser):
+    """Text and labelling attributes of a page that are not marked as English (lang="en"),
+    each as a whitespace-normalised string."""
+
+    LABELS = ("aria-label", "alt", "title", "placeholder")
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.english = []  # one flag per open element
+        self.texts = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        inherited = bool(self.english) and self.english[-1]
+        english = attrs["lang"] == "en" if "lang" in attrs else inherited
+        if not english:
+            self.texts += [" ".join(attrs[name].split()) for name in self.LABELS if attrs.get(name)]
+        if tag not in self.VOID:
+            self.english.append(english)
+            self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.english:
+            self.english.pop()
+            self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self.hidden and not (self.english and self.english[-1]):
+            self.texts.append(text)
+
+
+def english_chrome(html):
+    """Interface text from the catalogues shown in English (unmarked) on a translated page."""
+    spanish = polib.pofile(str(LOCALE_DIR / "es/LC_MESSAGES/django.po"))
+    patterns = {
+        entry.msgid: re.compile(
+            r"\s*".join(
+                re.escape(part.strip()) if not PLACEHOLDER.fullmatch(part) else ".+"
+                for part in re.split(f"({PLACEHOLDER.pattern})", entry.msgid)
+                if part.strip()
+            )
+        )
+        for entry in spanish
+        if entry.msgstr != entry.msgid and not entry.msgctxt and len(entry.msgid) > 2
+    }
+    parser = ShownText()
+    parser.feed(html)
+    return sorted(
+        {text for text in parser.texts for pattern in patterns.values() if pattern.fullmatch(text)}
+    )
+
+
+@pytest.mark.django_db
+def test_translated_pages_show_no_english_interface_text(client, translated_site):
+    from divisions.models import DivisionPage
+
+    training = DivisionPage.objects.get(slug="training", locale__language_code="en")
+    arabic_locale = Locale.objects.get(language_code="ar")
+    arabic = training.copy_for_translation(arabic_locale, copy_parents=True)
+    arabic.title = "قسم التدريب"
+    for link in arabic.related_links.all():  # editors' wording, not interface text
+        link.title = "جميع الأقسام"
+        link.save()
+    arabic.save_revision().publish()
+    for url in (
+        "/es/",
+        "/es/divisions/",
+        "/es/divisions/training/",
+        "/es/search/?q=ems",
+        "/es/no-such-page/",
+        "/ar/divisions/training/",
+        "/ar/search/?q=ems",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert english_chrome(response.content.decode()) == [], url
+    # The check sees English chrome when there is some: the English page claiming Spanish.
+    english = client.get("/divisions/").content.decode().replace('lang="en"', 'lang="es"', 1)
+    assert "Skip to main content" in english_chrome(english)

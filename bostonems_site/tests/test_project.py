@@ -30,7 +30,7 @@ def test_seed_twice_leaves_the_same_pages():
     first = sorted(Page.objects.values_list("url_path", flat=True))
     call_command("load_seed_content", stdout=StringIO())
     assert sorted(Page.objects.values_list("url_path", flat=True)) == first
-    # Eight divisions in English and their eight sample Spanish translations (issue 9).
+    # Eight divisions in English and their eight sample Spanish translations.
     assert DivisionPage.objects.live().filter(locale__language_code="en").count() == 8
     assert DivisionPage.objects.live().filter(locale__language_code="es").count() == 8
 

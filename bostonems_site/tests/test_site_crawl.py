@@ -9,7 +9,8 @@ from xml.etree import ElementTree
 import pytest
 from wagtail.models import Site
 
-from bostonems_site.tests.helpers import axe_violations, page_checks, show_site_alert
+from bostonems_site.tests.helpers import axe_violations, page_checks
+from site_alerts.tests.helpers import show_site_alert
 
 pytestmark = pytest.mark.browser
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -224,7 +225,7 @@ def test_admin_editor_and_preview_load_with_no_csp_violation(live_site, editor_p
     admin_pages = [
         f"/admin/pages/{division.pk}/edit/",
         f"/admin/settings/bostonems_site/sitesettings/{site.pk}/",
-        "/admin/snippets/bostonems_site/sitealert/add/",
+        "/admin/snippets/site_alerts/sitealert/add/",
         "/admin/snippets/bostonems_site/sitetext/",
         "/admin/redirects/add/",
     ]

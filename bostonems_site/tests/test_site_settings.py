@@ -27,7 +27,8 @@ def english_site_text():
 
 def test_seed_puts_the_related_links_box_in_site_settings(client, seeded_site):
     footer = soup(client, "/").select_one("footer")
-    links = [(a.get_text(), a["href"]) for a in footer.select("nav[aria-labelledby] a")]
+    related = footer.select_one("nav[aria-labelledby=footer-related-heading]")
+    links = [(a.get_text(), a["href"]) for a in related.select("a")]
     assert links == HOME_RELATED_LINKS
     # Not twice on the home page: its own related links start empty.
     assert not seeded_site.related_links.exists()
@@ -56,7 +57,10 @@ def test_an_editor_changes_settings_in_the_admin_and_every_page_follows(
     form = with_streams(
         admin_post_form(admin_client, url, form_id=EDITOR_FORM),
         related_links=[
-            ("link", {"title": "City of Boston", "page": "", "url": "https://www.boston.gov/"})
+            (
+                "link",
+                {"title": "City of Boston", "page": "", "external_url": "https://www.boston.gov/"},
+            )
         ],
     )
     response = admin_client.post(url, form)
@@ -72,7 +76,13 @@ def test_an_editor_changes_settings_in_the_admin_and_every_page_follows(
         assert footer.find("a", href="mailto:info@example.org"), page_url
         assert "1 City Hall Square" in footer.get_text(), page_url
         assert footer.find("a", href="https://www.facebook.com/example"), page_url
-        assert [a.get_text() for a in footer.select("nav a")] == ["City of Boston", "Facebook"]
+        assert [a.get_text() for a in footer.select("nav a")] == [
+            "City of Boston",
+            "Privacy notice",
+            "Accessibility statement",
+            "Site map (XML)",
+            "Facebook",
+        ]
 
 
 def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_site):
@@ -85,8 +95,11 @@ def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_s
     site_settings.save()
     site_text = english_site_text()
     site_text.related_links = [
-        ("link", {"title": "All our divisions", "page": divisions, "url": ""}),
-        ("link", {"title": "City of Boston", "page": None, "url": "https://www.boston.gov/"}),
+        ("link", {"title": "All our divisions", "page": divisions, "external_url": ""}),
+        (
+            "link",
+            {"title": "City of Boston", "page": None, "external_url": "https://www.boston.gov/"},
+        ),
     ]
     site_text.save()
     for page_url in PAGES:
@@ -103,7 +116,9 @@ def test_logo_social_links_and_related_links_show_on_every_page(client, seeded_s
 def test_a_related_link_to_an_unpublished_page_disappears(client, seeded_site):
     site_text = english_site_text()
     divisions = DivisionIndexPage.objects.get()
-    site_text.related_links = [("link", {"title": "Divisions", "page": divisions, "url": ""})]
+    site_text.related_links = [
+        ("link", {"title": "Divisions", "page": divisions, "external_url": ""})
+    ]
     site_text.save()
     divisions.unpublish()
     assert not soup(client, "/").select_one("footer").find("a", string="Divisions")
@@ -115,7 +130,9 @@ def test_admin_rejects_a_related_link_with_both_a_page_and_an_address(admin_clie
     from bostonems_site.blocks import LinkBlock
 
     block = LinkBlock()
-    value = block.to_python({"title": "Both", "page": seeded_site.pk, "url": "https://a.example"})
+    value = block.to_python(
+        {"title": "Both", "page": seeded_site.pk, "external_url": "https://a.example"}
+    )
     with pytest.raises(StructBlockValidationError):
         block.clean(value)
 

@@ -35,8 +35,10 @@ def test_division_index_shows_intro_and_cards_named_for_each_division(client, se
     assert "best known by the public for its Field Operations Division" in html
     assert card_titles(client, "/divisions/") == SEED_TITLES
     soup = BeautifulSoup(html, "html.parser")
-    link_names = [a.get_text(" ", strip=True) for a in soup.select(".card__link")]
-    assert "More information about Field Operations »" in link_names
+    # Each card is one link named for its division (the whole card is its target).
+    links = {a.get_text(" ", strip=True): a["href"] for a in soup.select(".card a")}
+    assert links["Field Operations"] == "/divisions/field-operations/"
+    assert len(links) == len(SEED_TITLES)
 
 
 @pytest.mark.parametrize("title, slug, summary", DIVISIONS)
@@ -169,7 +171,11 @@ def test_division_page_renders_every_body_block(client, seeded_site, django_user
                     },
                     {
                         "type": "call_to_action",
-                        "value": {"text": "See all divisions", "page": index.id, "url": ""},
+                        "value": {
+                            "text": "See all divisions",
+                            "page": index.id,
+                            "external_url": "",
+                        },
                     },
                     {"type": "document", "value": {"document": document.id, "title": ""}},
                 ]
@@ -199,7 +205,28 @@ def test_call_to_action_needs_exactly_one_target():
 
     block = CallToActionBlock()
     with pytest.raises(StructBlockValidationError):
-        block.clean(block.to_python({"text": "Go", "page": None, "url": ""}))
+        block.clean(block.to_python({"text": "Go", "page": None, "external_url": ""}))
+
+
+def test_a_call_to_action_to_an_unpublished_page_disappears(client, seeded_site):
+    """Like every page-or-address link: visitors never get a link to a missing page."""
+    page = DivisionPage.objects.get(slug="training")
+    news = Page.objects.get(slug="news")
+    page.body = [
+        ("call_to_action", {"text": "Read our news", "page": news, "external_url": ""}),
+        (
+            "call_to_action",
+            {"text": "City site", "page": None, "external_url": "https://a.example"},
+        ),
+    ]
+    page.save_revision().publish()
+    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    assert soup.find("a", string="Read our news")["href"] == news.url
+    assert soup.find("a", string="City site")["href"] == "https://a.example"
+    news.unpublish()
+    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    assert soup.find("a", string="Read our news") is None
+    assert soup.find("a", string="City site") is not None
 
 
 def test_page_types_render(client, seeded_site):

@@ -1,5 +1,6 @@
 from django import template
 
+from bostonems_site.i18n import in_language
 from media_library.models import NEWEST_FIRST, VideoGalleryPage, VideoPage
 
 register = template.Library()
@@ -11,9 +12,10 @@ def _newest(videos, count):
 
 @register.inclusion_tag("media_library/includes/video_box.html", takes_context=True)
 def latest_videos(context, count=3):
-    """The "Video & Multimedia" box: the gallery's latest live videos (two queries)."""
-    gallery = VideoGalleryPage.objects.live().first()
-    videos = _newest(VideoPage.objects.child_of(gallery).live(), count) if gallery else []
+    """The "Video & Multimedia" box: the gallery's latest live videos, in the page's language
+    where translated, else in English (two queries)."""
+    gallery = in_language(VideoGalleryPage.objects.live()).first()
+    videos = _newest(in_language(VideoPage.objects.live()), count) if gallery else []
     return {
         "request": context.get("request"),
         "gallery": gallery,
@@ -26,8 +28,11 @@ def latest_videos(context, count=3):
 @register.inclusion_tag("media_library/includes/video_box.html", takes_context=True)
 def related_videos(context, division, count=6):
     """A division's related videos, newest first, with a link to all of them in the gallery."""
-    videos = _newest(VideoPage.objects.live().filter(related_divisions=division), count)
-    gallery = VideoGalleryPage.objects.live().first() if videos else None
+    videos = VideoPage.objects.live().filter(
+        related_divisions__translation_key=division.translation_key
+    )
+    videos = _newest(in_language(videos), count)
+    gallery = in_language(VideoGalleryPage.objects.live()).first() if videos else None
     return {
         "request": context.get("request"),
         "gallery": gallery,

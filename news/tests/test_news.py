@@ -115,6 +115,21 @@ def test_news_and_event_pages_carry_json_ld(client, seeded_site):
             assert data["datePublished"] and data["headline"]
 
 
+def test_feeds_and_json_ld_name_the_department_as_the_site_settings_do(client, seeded_site):
+    from bostonems_site.models import SiteSettings
+
+    settings = SiteSettings.for_site(seeded_site.get_site())
+    settings.department_name = "Boston Emergency Medical Services"
+    settings.save()
+    feed = parseString(client.get("/news/feed/").content)
+    channel_title = feed.getElementsByTagName("title")[0].firstChild.data
+    assert channel_title.endswith("| Boston Emergency Medical Services")
+    soup = BeautifulSoup(client.get("/news/sample-hands-only-cpr-day/").content, "html.parser")
+    blocks = [json.loads(t.string) for t in soup.find_all("script", type="application/ld+json")]
+    event = next(block for block in blocks if block["@type"] == "Event")
+    assert event["organizer"]["name"] == "Boston Emergency Medical Services"
+
+
 def test_json_ld_cannot_break_out_of_its_script(client, seeded_site):
     index = NewsIndexPage.objects.get()
     page = add_item(index, "escape", title="</script><script>alert(1)</script>")

@@ -113,10 +113,6 @@ class NewsletterSignupPage(BasePage):
         "Your subscription is not confirmed yet. Saving your choices confirms it.",
         "Preferences page: status of a subscriber who has not confirmed yet.",
     )
-    status_unsubscribed_text = _text(
-        "You are unsubscribed. Saving your choices subscribes you again.",
-        "Preferences page: status of an unsubscribed address.",
-    )
     save_button_label = _text("Save my choices", "Text of the save button.", max_length=60)
     saved_message = _text("Your choices are saved.", "Shown after saving preferences.")
     unsubscribe_heading = _text("Stop all emails", "Heading of the unsubscribe part.")
@@ -125,7 +121,7 @@ class NewsletterSignupPage(BasePage):
     )
     unsubscribed_message = _text(
         "You are unsubscribed. We will not email you again unless you sign up again.",
-        "Shown after unsubscribing.",
+        "Shown once an address is unsubscribed (preferences and one-click unsubscribe pages).",
     )
     # Emails
     confirmation_subject = _text(
@@ -235,7 +231,6 @@ class NewsletterSignupPage(BasePage):
                 FieldPanel("preferences_text"),
                 FieldPanel("status_confirmed_text"),
                 FieldPanel("status_pending_text"),
-                FieldPanel("status_unsubscribed_text"),
                 FieldPanel("save_button_label"),
                 FieldPanel("saved_message"),
                 FieldPanel("unsubscribe_heading"),

@@ -42,7 +42,10 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField("confirmed", null=True, blank=True)
     unsubscribed_at = models.DateTimeField("unsubscribed", null=True, blank=True)
     source = models.CharField(
-        max_length=255, blank=True, help_text='Where they signed up: a page path or "home sidebar".'
+        "signed up on page",
+        max_length=255,
+        blank=True,
+        help_text="The page where they signed up (its path).",
     )
     consent_text = models.TextField(
         "consent wording", blank=True, help_text="The consent text shown when they signed up."
@@ -54,6 +57,9 @@ class Subscriber(models.Model):
         "email waiting to be sent", max_length=20, choices=Mail.choices, blank=True, default=""
     )
     mail_requested_at = models.DateTimeField("last email requested", null=True, blank=True)
+    # Set while a worker sends `mail_due` (services.send_due_mail): a claim instead of a row
+    # lock held during the send, so the subscriber's own requests never wait for the worker.
+    mail_claimed_at = models.DateTimeField("email being sent since", null=True, blank=True)
     mail_sent_at = models.DateTimeField("last email sent", null=True, blank=True)
     mail_failures = models.PositiveSmallIntegerField("failed sending attempts", default=0)
 

@@ -104,7 +104,7 @@ class Interest(TranslatableMixin, Orderable):
     """A topic visitors can choose, e.g. "News and Events". Topics are data: editors add,
     rename and reorder them in the admin (Subscribers → Interests) without a code change.
 
-    Translatable with wagtail-localize (issue 9): the English row is the topic (subscribers,
+    Translatable with wagtail-localize: the English row is the topic (subscribers,
     mailings, admin filters and the order point at it); a translation shares its
     translation_key and only gives the name in another language (see `localized`)."""
 

@@ -1,6 +1,6 @@
 from django import template
 
-from newsletter.forms import HOME_SIDEBAR, SignupForm
+from newsletter.forms import SignupForm
 from newsletter.models import Interest, NewsletterSignupPage
 
 register = template.Library()
@@ -14,4 +14,6 @@ def newsletter_signup_box(context):
     texts = NewsletterSignupPage.for_active_language()
     interests = Interest.objects.localized()  # in the language of the page (its URL)
     form = SignupForm(interests=interests, texts=texts, id_prefix="sidebar-newsletter-")
-    return {"texts": texts, "form": form, "source": HOME_SIDEBAR, "show": bool(interests)}
+    request = context.get("request")
+    source = request.path if request else "/"  # the page the box is on, like the sign-up page
+    return {"texts": texts, "form": form, "source": source, "show": bool(interests)}

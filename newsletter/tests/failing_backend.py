@@ -1,6 +1,7 @@
 """An email backend whose server is down: the one thing we fake, at the edge."""
 
 import smtplib
+import threading
 
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
@@ -27,4 +28,17 @@ class CrashAfterBackend(locmem.EmailBackend):
         if CrashAfterBackend.delivered >= CrashAfterBackend.crash_after:
             raise KeyboardInterrupt("worker killed (test)")
         CrashAfterBackend.delivered += len(messages)
+        return super().send_messages(messages)
+
+
+class SlowServerBackend(locmem.EmailBackend):
+    """A mail server that holds the conversation until the test lets it answer: `talking`
+    is set while it holds, `answer` lets it accept the message (as locmem does)."""
+
+    talking = threading.Event()
+    answer = threading.Event()
+
+    def send_messages(self, messages):
+        SlowServerBackend.talking.set()
+        SlowServerBackend.answer.wait(timeout=60)
         return super().send_messages(messages)

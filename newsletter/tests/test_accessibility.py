@@ -83,7 +83,7 @@ def test_home_sidebar_signup_works_without_javascript(live_site, browser, run_wo
     context.close()
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "no.script@example.org"
-    assert subscriber.source == "home sidebar"
+    assert subscriber.source == "/"
     assert [i.name for i in subscriber.interests.all()] == ["Career and Training Opportunities"]
     run_worker()
     assert len(mail.outbox) == 1

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -26,7 +27,7 @@ def subscribers(interests):
         email="ann@example.org",
         status=Status.CONFIRMED,
         confirmed_at=timezone.now(),
-        source="home sidebar",
+        source="/",
         consent_text="We will only email you about the topics you choose.",
     )
     ann.interests.set([news, careers])
@@ -126,20 +127,64 @@ def test_listing_search_and_filters(manager_client, subscribers, interests):
     assert emails("?created_at_to=2000-01-01") == set()
 
 
+def export_rows(client, query):
+    response = client.get(INDEX + "?export=csv&" + query)
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
 def test_csv_export_content(manager_client, subscribers):
     response = manager_client.get(INDEX + "?export=csv&status=confirmed")
-    assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "newsletter-subscribers.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = export_rows(manager_client, "status=confirmed")
     assert len(rows) == 1
     row = rows[0]
+    assert list(row) == [
+        "Email",
+        "Status",
+        "Topics",
+        "Signed up",
+        "Confirmed",
+        "Unsubscribed",
+        "Signed up on page",
+        "Language",
+        "Consent wording",
+    ]
     assert row["Email"] == "ann@example.org"
     assert row["Status"] == "Confirmed"
-    assert row["Interests"] == "News and Events, Career and Training Opportunities"
-    assert row["Source"] == "home sidebar"
+    assert row["Topics"] == "News and Events, Career and Training Opportunities"
+    assert row["Signed up on page"] == "/"
     assert row["Consent wording"] == "We will only email you about the topics you choose."
-    assert row["Signed up"] and row["Confirmed"] and row["Unsubscribed"] == ""
+    # Boston time as the listing shows it, ISO 8601 to the second with its offset.
+    ann = subscribers[0]
+    boston = timezone.localtime(ann.confirmed_at)
+    assert row["Confirmed"] == boston.strftime("%Y-%m-%dT%H:%M:%S") + row["Confirmed"][-6:]
+    assert row["Confirmed"][-6:] in ("-05:00", "-04:00")  # Eastern, standard or summer time
+    assert row["Unsubscribed"] == ""
+
+
+def test_a_topics_export_lists_its_confirmed_subscribers_unless_asked_otherwise(
+    manager_client, subscribers, interests
+):
+    news, careers = interests
+    gone = Subscriber.objects.create(email="gone@example.org", status=Status.UNSUBSCRIBED)
+    gone.interests.set([careers])
+    emails = lambda query: sorted(row["Email"] for row in export_rows(manager_client, query))  # noqa: E731
+    assert emails(f"interests={careers.pk}") == ["ann@example.org"]
+    assert emails(f"interests={careers.pk}&status=all") == [
+        "'=cmd@example.org",
+        "ann@example.org",
+        "gone@example.org",
+    ]
+    assert emails(f"interests={careers.pk}&status=unsubscribed") == ["gone@example.org"]
+    assert len(emails("")) == 3  # no topic: every status
+    # The listing shows the status it applies, and names its columns.
+    html = manager_client.get(f"{INDEX}?interests={careers.pk}").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("input[name=status][value=confirmed]").has_attr("checked")
+    headings = [" ".join(th.get_text().split()) for th in soup.select("table.listing thead th")]
+    assert headings[:5] == ["Email address", "Status", "Topics", "Signed up", "Confirmed"]
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(manager_client, subscribers):
@@ -155,7 +200,7 @@ def test_xlsx_export(manager_client, subscribers):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.values)
-    assert values[0][:3] == ("Email", "Status", "Interests")
+    assert values[0][:3] == ("Email", "Status", "Topics")
     assert {row[0] for row in values[1:]} == {"ann@example.org", "=cmd@example.org"}
 
 
@@ -181,7 +226,7 @@ def test_inspect_shows_the_consent_record(manager_client, subscribers):
     html = manager_client.get(f"{INDEX}inspect/{ann.pk}/").content.decode()
     assert "ann@example.org" in html
     assert "We will only email you about the topics you choose." in html
-    assert "home sidebar" in html
+    assert "Signed up on page" in html
 
 
 def test_deleting_erases_the_address_everywhere(manager_client, subscribers):

@@ -1,17 +1,23 @@
-"""Simultaneous sign-ups of one address (double clicks, a form sent from two tabs, a robot)
-must leave one row, one email and no error. Needs a database with real row locking and
-concurrent writers: runs on PostgreSQL (CI), skipped on SQLite."""
+"""Simultaneous requests: sign-ups of one address (double clicks, a form sent from two tabs, a
+robot) must leave one row, one email and no error, and a visitor never waits for the worker.
+Needs a database with real row locking and concurrent writers: runs on PostgreSQL (CI),
+skipped on SQLite."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection, connections
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from bostonems_site.seed import ensure_locales
 from newsletter.models import Interest, Subscriber
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, valid_data
+from newsletter.tests.failing_backend import SlowServerBackend
+from newsletter.tokens import make_preferences_token
 
 THREADS = 8
 
@@ -48,3 +54,70 @@ def test_concurrent_signups_of_one_address_leave_one_row_and_no_error(run_worker
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
     run_worker()
     assert len(mail.outbox) == 1
+
+
+def test_a_subscribers_requests_never_wait_for_the_worker_talking_to_the_mail_server(
+    committed_site, settings, run_worker
+):
+    """While the worker sends someone's confirmation email to a mail server that takes its
+    time, that person's preferences save (which confirms) and a new sign-up go through at once
+    (on PostgreSQL a row lock held during the send would make them wait up to EMAIL_TIMEOUT),
+    and nothing is lost: the email went out once, the saved choices stay, and the link the
+    sign-up asked for is still due."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no row locks; this runs on PostgreSQL in CI")
+    news = Interest.objects.sources().get(slug="news-and-events")
+    subscriber = Subscriber.objects.create(
+        email="busy@example.org",
+        mail_due=Subscriber.Mail.CONFIRMATION,
+        mail_requested_at=timezone.now() - timedelta(hours=1),
+    )
+    subscriber.interests.set([news])
+    settings.EMAIL_BACKEND = "newsletter.tests.failing_backend.SlowServerBackend"
+    SlowServerBackend.talking.clear()
+    SlowServerBackend.answer.clear()
+
+    worker = threading.Thread(target=lambda: (run_worker(), connections.close_all()))
+    worker.start()
+    assert SlowServerBackend.talking.wait(timeout=30), "the worker never reached the server"
+
+    outcomes = []
+    careers = "career-and-training-opportunities"
+
+    def visitor():
+        try:
+            client = Client(raise_request_exception=True)
+            url = reverse("newsletter:preferences", args=[make_preferences_token(subscriber)])
+            client.get(url)  # the CSRF cookie, as a browser would have it
+            token = client.cookies["csrftoken"].value
+            saved = client.post(
+                url, {"action": "save", "interests": [careers], "csrfmiddlewaretoken": token}
+            )
+            signed_up = client.post(
+                SIGNUP_URL, valid_data(email="busy@example.org"), HTTP_ORIGIN=SAME_ORIGIN
+            )
+            outcomes.extend([saved.status_code, signed_up.status_code])
+        except Exception as error:  # recorded, so the assertion below shows it
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    request = threading.Thread(target=visitor)
+    request.start()
+    request.join(timeout=30)
+    try:
+        # Both requests finished while the mail server still had not answered.
+        assert not request.is_alive() and not SlowServerBackend.answer.is_set()
+        assert outcomes == [302, 302]
+    finally:
+        SlowServerBackend.answer.set()
+        worker.join(timeout=60)
+        request.join(timeout=60)
+
+    subscriber.refresh_from_db()
+    assert [m.to for m in mail.outbox] == [["busy@example.org"]]
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+    assert list(subscriber.interests.values_list("slug", flat=True)) == [careers]
+    # The sign-up (already confirmed) asked for a preferences link meanwhile: still due.
+    assert subscriber.mail_due == Subscriber.Mail.PREFERENCES
+    assert subscriber.mail_claimed_at is None

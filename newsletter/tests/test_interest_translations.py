@@ -1,4 +1,4 @@
-"""Topics (Interest) translated with wagtail-localize (issue 9): visitors and subscribers see
+"""Topics (Interest) translated with wagtail-localize: visitors and subscribers see
 the names in their language, English when a topic is not translated; the English rows stay the
 topics that subscribers, sending and the admin use."""
 

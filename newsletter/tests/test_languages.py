@@ -1,5 +1,5 @@
 """A sign-up records the page's language; emails use the sign-up page's translation into that
-language, English otherwise (issue 9)."""
+language, English otherwise."""
 
 import pytest
 from django.core import mail

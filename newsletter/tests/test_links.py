@@ -223,16 +223,20 @@ def test_changing_topics_on_the_preferences_page(client, confirmed, interests):
     assert TEXTS.saved_message in text_of(client.get(url))
 
 
-def test_saving_no_topic_explains_what_to_do(client, confirmed, interests):
+def test_unticking_every_topic_asks_to_unsubscribe_then_unsubscribes(client, confirmed, interests):
     subscriber, url = confirmed
     response = client.post(url, {"action": "save"})
-    assert response.status_code == 400
+    assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one("[data-error-summary] a")["href"] == (
-        "#preferences-interest-news-and-events"
-    )
-    assert TEXTS.error_interests_required in text_of(response)
-    assert list(subscriber.interests.all()) == [interests[0]]
+    assert soup.find("h2", string="Stop all emails?")
+    assert soup.find("a", string="Keep my topics")["href"] == url
+    assert list(subscriber.interests.all()) == [interests[0]]  # nothing changed yet
+    subscriber.refresh_from_db()
+    assert subscriber.status == Status.CONFIRMED
+
+    client.post(url, {"action": soup.find("input", attrs={"name": "action"})["value"]})
+    subscriber.refresh_from_db()
+    assert subscriber.status == Status.UNSUBSCRIBED
 
 
 @pytest.mark.parametrize(
@@ -256,12 +260,22 @@ def test_unsubscribing_and_coming_back(client, confirmed, interests):
     subscriber.refresh_from_db()
     assert subscriber.status == Status.UNSUBSCRIBED
     assert subscriber.unsubscribed_at is not None
-    page = text_of(client.get(url))
-    assert TEXTS.unsubscribed_message in page and TEXTS.status_unsubscribed_text in page
-    assert TEXTS.unsubscribe_button_label not in page
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    text = soup.get_text()
+    assert text.count("You are unsubscribed") == 1
+    assert f"These choices are for {subscriber.email}." in text
+    assert TEXTS.unsubscribe_button_label not in text and TEXTS.save_button_label not in text
+    assert not soup.select("input[name=interests][checked]")  # nothing looks subscribed
+    assert soup.find("button", string="Subscribe again")
+
+    # Subscribing again needs a topic.
+    assert client.post(url, {"action": "save"}).status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == Status.UNSUBSCRIBED
     client.post(url, {"action": "save", "interests": [interests[1].slug]})
     subscriber.refresh_from_db()
     assert subscriber.status == Status.CONFIRMED
+    assert list(subscriber.interests.all()) == [interests[1]]
 
 
 def test_preferences_posts_need_django_csrf_token(confirmed):

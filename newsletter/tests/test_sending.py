@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -172,7 +173,7 @@ def test_a_manager_sees_the_count_sends_once_and_follows_progress(client, audien
     assert response.status_code == 200
     assert "<strong>2</strong> subscribers will receive it" in response.content.decode()
 
-    response = client.post(url)
+    response = client.post(url, {"action": "send"})
     assert response.status_code == 302
     mailing = Mailing.objects.get()
     assert client.get(response["Location"]).status_code == 200
@@ -183,9 +184,9 @@ def test_a_manager_sees_the_count_sends_once_and_follows_progress(client, audien
     assert "<dt>Sent</dt><dd>2</dd>" in progress_page
 
     # Sent once: another POST needs the explicit "send again".
-    assert client.post(url).status_code == 400
+    assert client.post(url, {"action": "send"}).status_code == 400
     assert Mailing.objects.count() == 1
-    assert client.post(url, {"send_again": "yes"}).status_code == 302
+    assert client.post(url, {"action": "send", "send_again": "yes"}).status_code == 302
     assert Mailing.objects.count() == 2
     assert Delivery.objects.count() == 4
 
@@ -237,3 +238,79 @@ def test_a_page_whose_kind_no_topic_receives_offers_no_sending(admin_client, aud
     page = NewsPage.objects.get(slug="sample-emt-recruitment")
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert reverse("newsletter_send_page", args=[page.pk]) not in html
+
+
+def test_managers_find_the_pages_they_may_send_in_their_own_menu(client, audience):
+    client.force_login(_member_of("Newsletter managers"))
+    menu = client.get("/admin/").content.decode()
+    listing_url = reverse("newsletter_sendable_pages")
+    assert '"label": "Send an update"' in menu and listing_url in menu
+    soup = BeautifulSoup(client.get(listing_url).content, "html.parser")
+    rows = {
+        row.select("td")[0].get_text(strip=True): [td.get_text(strip=True) for td in row("td")]
+        for row in soup.select("table.listing tbody tr")
+    }
+    recruitment = NewsPage.objects.get(slug="sample-emt-recruitment")
+    # topic and recipient count (both@ and careers@: confirmed subscribers of the topic)
+    assert rows[recruitment.title][2:] == ["Career and Training Opportunities", "2", "Never"]
+    link = soup.find("a", string=recruitment.title)["href"]
+    assert link == reverse("newsletter_send_page", args=[recruitment.pk])
+    assert [th.get_text() for th in soup.select("thead th")] == [
+        "Page",
+        "Date",
+        "Topic",
+        "Recipients",
+        "Last sent",
+    ]
+
+
+@pytest.mark.parametrize("group_name", ["Editors", "Moderators"])
+def test_page_editors_have_no_send_menu(client, audience, group_name):
+    client.force_login(_member_of(group_name))
+    assert "Send an update" not in client.get("/admin/").content.decode()
+    assert client.get(reverse("newsletter_sendable_pages")).status_code in (302, 403)
+
+
+def test_a_manager_previews_and_test_sends_the_email_without_sending_it(client, audience, settings):
+    manager = _member_of("Newsletter managers")
+    manager.email = "manager@example.org"
+    manager.save()
+    client.force_login(manager)
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    preview_url = reverse("newsletter_preview_email", args=[page.pk])
+    html = client.get(preview_url).content.decode()
+    assert page.title in html and page.summary in html
+    assert f'src="{settings.WAGTAILADMIN_BASE_URL}/static/' in html  # the logo, absolute
+    text = client.get(preview_url + "?format=text").content.decode()
+    assert page.summary in text and "<" not in text
+
+    response = client.post(reverse("newsletter_send_page", args=[page.pk]), {"action": "test"})
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["manager@example.org"]]
+    assert mail.outbox[0].subject == page.title
+    assert not Mailing.objects.exists() and not Delivery.objects.exists()
+
+
+def test_a_test_send_when_the_mail_server_is_down_says_so(client, audience, settings):
+    settings.EMAIL_BACKEND = "newsletter.tests.failing_backend.EmailBackend"
+    manager = _member_of("Newsletter managers")
+    manager.email = "manager@example.org"
+    manager.save()
+    client.force_login(manager)
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    response = client.post(reverse("newsletter_send_page", args=[page.pk]), {"action": "test"})
+    assert response.status_code == 400
+    assert "The mail server is not answering" in response.content.decode()
+
+
+def test_the_update_email_looks_like_the_site_and_loads_nothing_else(send, audience, settings):
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    send(page)
+    html, _ = mail.outbox[0].alternatives[0]
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find("link") and not soup.find("script") and not soup.find("style")
+    sources = [tag["src"] for tag in soup.find_all(src=True)]
+    assert len(sources) == 1 and sources[0].startswith(settings.WAGTAILADMIN_BASE_URL)
+    assert soup.find("img", src=sources[0])["alt"] == ""  # the name "Boston EMS" follows it
+    assert soup.find("h1").get_text() == page.title
+    assert "font-size" in soup.body["style"]

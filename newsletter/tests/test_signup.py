@@ -357,13 +357,22 @@ def test_cacheable_pages_carry_no_csrf_token_and_set_no_cookie(client, seeded_si
     assert form.find("label", attrs={"for": trap["id"]}).get_text() == "Leave this field empty"
 
 
-def test_home_sidebar_signup_records_its_source(client, seeded_site, post_signup):
+def test_home_sidebar_signup_records_the_home_page_as_its_source(client, seeded_site, post_signup):
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     form = soup.select_one("aside form")
-    assert form.find("input", attrs={"name": "source"})["value"] == "home sidebar"
+    assert form.find("input", attrs={"name": "source"})["value"] == "/"
     assert soup.select_one("aside h2").get_text() == "Sign-up to receive updates"
-    post_signup(valid_data(source="home sidebar"))
-    assert Subscriber.objects.get().source == "home sidebar"
+    post_signup(valid_data(source="/"))
+    assert Subscriber.objects.get().source == "/"
+
+
+def test_a_home_page_cached_before_sources_were_paths_still_signs_up(
+    client, seeded_site, post_signup
+):
+    """Its sidebar sent the marker "home sidebar"; that is the home page."""
+    response = post_signup(valid_data(source="home sidebar"))
+    assert response.status_code == 302
+    assert Subscriber.objects.get().source == "/"
 
 
 def test_editors_change_the_wording_and_topics_without_code(client, seeded_site):

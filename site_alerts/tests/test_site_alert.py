@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
 
-from bostonems_site.models import SiteAlert
 from bostonems_site.tests.admin_forms import admin_post_form, updated
-from bostonems_site.tests.helpers import show_site_alert
 from divisions.models import DivisionIndexPage
+from site_alerts.models import SiteAlert
+from site_alerts.tests.helpers import show_site_alert
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/", "/divisions/", "/divisions/field-operations/", "/search/?q=ems", "/missing/"]
@@ -123,7 +123,7 @@ def test_switching_or_scheduling_the_english_alert_governs_its_translations(
 
 
 def add_url():
-    return reverse("wagtailsnippets_bostonems_site_sitealert:add")
+    return reverse("wagtailsnippets_site_alerts_sitealert:add")
 
 
 def test_an_editor_switches_an_alert_on_in_the_admin(admin_client, client, seeded_site):
@@ -149,7 +149,7 @@ def test_an_editor_starts_a_translation_of_an_alert(admin_client, translated_sit
     french = Locale.objects.get(language_code="fr")
     url = reverse(
         "wagtail_localize:submit_snippet_translation",
-        args=["bostonems_site", "sitealert", alert.pk],
+        args=["site_alerts", "sitealert", alert.pk],
     )
     response = admin_client.post(url, {"locales": [french.pk]})
     assert response.status_code == 302
