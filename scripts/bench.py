@@ -8,7 +8,8 @@ static CSS file through the same server. Then the ×10 content variant, memory p
 a 60 s soak at 64 connections and publishing during a surge (64 connections spread over every
 page type while an editor publishes every PUBLISH_INTERVAL seconds, beside the same run without
 publishes). Prints a Markdown report, each section once, as it is measured.
-`python scripts/bench.py surge` runs only the surge (seed content), for a quick look.
+`python scripts/bench.py surge` runs only the surge and the cached/static baseline (seed
+content), for a quick look.
 The servers come from bostonems_site/tests/servers.py, shared with the test suite.
 """
 
@@ -275,6 +276,18 @@ def run(database_url, workdir, only_surge=False):
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_seed_content")
     if only_surge:
+        with gunicorn(env) as server:
+            static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
+            urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
+            report(
+                "### Baseline (seed content)",
+                "",
+                TABLE_HEADER,
+                TABLE_RULE,
+                row("static CSS (whitenoise)", static, static["rps"]),
+                row("home page, cached", wrk(server.base_url + "/"), static["rps"]),
+                "",
+            )
         surge(env, workdir)
         return 0
 
