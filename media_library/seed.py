@@ -14,7 +14,14 @@ from django.core.files import File
 from wagtail.documents import get_document_model
 from wagtailmedia import get_media_model
 
-from bostonems_site.seed import SAMPLE_NOTE, ensure_child, sample_image
+from bostonems_site.seed import (
+    SAMPLE_NOTE,
+    SAMPLE_TRANSLATION_NOTE,
+    ensure_child,
+    sample_image,
+    sample_spanish_locale,
+    translate,
+)
 from divisions.models import DivisionPage
 from media_library.models import VideoGalleryPage, VideoPage
 
@@ -146,3 +153,26 @@ def load(home, stdout):
             **fields,
         )
         stdout.write(f"Created video: {title}")
+
+
+# The sample Spanish gallery: the section name in menus and the home page's video box. The
+# videos stay English (marked so) until translated.
+SPANISH_GALLERY = {
+    "title": "Video y multimedia",
+    "intro": "<p>Videos de Boston EMS: nuestras tripulaciones, nuestras divisiones y nuestro "
+    "trabajo con la comunidad. Todos los videos tienen subtítulos o una transcripción.</p>"
+    f"<p><em>{SAMPLE_TRANSLATION_NOTE}</em></p>",
+    "search_description": "Videos de Boston EMS, con subtítulos y transcripciones.",
+    "hosted_video_notice": "Este video está alojado en otro sitio web. Para proteger su "
+    "privacidad, no se carga nada de ese sitio hasta que pulse reproducir; el reproductor usa "
+    "entonces su modo de privacidad mejorada.",
+}
+
+
+def load_translations(home, stdout):
+    gallery = VideoGalleryPage.objects.filter(locale=home.locale).first()
+    if gallery is None:
+        return
+    _, created = translate(gallery, sample_spanish_locale(), SPANISH_GALLERY)
+    if created:
+        stdout.write("Created the Spanish Video & Multimedia gallery (sample translation).")

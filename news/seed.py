@@ -5,7 +5,14 @@ import datetime
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
-from bostonems_site.seed import SAMPLE_NOTE, ensure_child, sample_image
+from bostonems_site.seed import (
+    SAMPLE_NOTE,
+    SAMPLE_TRANSLATION_NOTE,
+    ensure_child,
+    sample_image,
+    sample_spanish_locale,
+    translate,
+)
 from news.models import NewsIndexPage, NewsKind, NewsPage
 
 
@@ -75,3 +82,21 @@ def load(home, stdout):
         _, created = ensure_child(index, NewsPage, item.pop("slug"), **item)
         if created:
             stdout.write(f"Created sample news item: {item['title']}")
+
+
+# The sample Spanish News & Events page: the section name in menus, the home page's news box and
+# the Spanish feeds. The items stay English (marked so) until translated.
+SPANISH_INDEX = {
+    "title": "Noticias y eventos",
+    "intro": "<p>Noticias, eventos y oportunidades de carrera y capacitación de Boston EMS.</p>"
+    f"<p><em>{SAMPLE_TRANSLATION_NOTE}</em></p>",
+}
+
+
+def load_translations(home, stdout):
+    index = NewsIndexPage.objects.filter(locale=home.locale).first()
+    if index is None:
+        return
+    _, created = translate(index, sample_spanish_locale(), SPANISH_INDEX)
+    if created:
+        stdout.write("Created the Spanish News & Events page (sample translation).")

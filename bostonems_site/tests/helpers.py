@@ -43,6 +43,13 @@ def publish(parent, page):
     return add_child(parent, page)
 
 
+def untranslate(*models):
+    """Removes the seed's sample Spanish translations of these pages, so that their sections
+    have no Spanish translation, as any section before a translator gets to it."""
+    for model in models:
+        model.objects.filter(locale__language_code="es").delete()
+
+
 def soup(client, url, status=200):
     """The parsed HTML of `url`, which must answer `status` (None: any status)."""
     from bs4 import BeautifulSoup

@@ -170,7 +170,8 @@ def test_spanish_home_and_division_show_spanish_interface_text(client, translate
     assert home.status_code == 200
     assert_spanish(
         home,
-        "Más información",
+        "Línea para situaciones que no son de emergencia:",
+        "Ver todo: ",
         "Últimas noticias y eventos",
         "Ver video",
         "Comuníquese con <bdi>Boston EMS</bdi>",

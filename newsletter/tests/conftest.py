@@ -86,10 +86,12 @@ def snapshot():
 
 @pytest.fixture
 def spanish_signup_page(seeded_site):
-    """The sign-up page translated into Spanish and published (/es/sign-up/)."""
+    """The sign-up page translated into Spanish and published (/es/sign-up/): the seed's
+    sample translation when the sample translations are loaded."""
     english = NewsletterSignupPage.objects.get(locale__language_code="en")
-    spanish = english.copy_for_translation(
-        Locale.objects.get(language_code="es"), copy_parents=True
+    spanish_locale = Locale.objects.get(language_code="es")
+    spanish = english.get_translation_or_none(spanish_locale) or english.copy_for_translation(
+        spanish_locale, copy_parents=True
     )
     for ancestor in spanish.get_ancestors().filter(depth__gt=1).specific():
         if not ancestor.live:

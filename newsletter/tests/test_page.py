@@ -17,9 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_creates_the_page_and_the_two_topics_once(seeded_site):
     call_command("load_seed_content", stdout=StringIO())
-    page = NewsletterSignupPage.objects.get()
+    call_command("load_seed_content", stdout=StringIO())
+    page = NewsletterSignupPage.objects.get(locale__language_code="en")
     assert page.live and page.get_parent().specific == seeded_site
     assert page.url == "/sign-up/"
+    # With its sample Spanish translation (the seed's translations step).
+    sample = NewsletterSignupPage.objects.get(locale__language_code="es")
+    assert sample.live and sample.url == "/es/sign-up/"
+    assert sample.translation_key == page.translation_key
     assert list(Interest.objects.sources().values_list("name", flat=True)) == [
         "News and Events",
         "Career and Training Opportunities",
@@ -36,12 +41,17 @@ def test_seed_creates_the_page_and_the_two_topics_once(seeded_site):
 
 def test_seed_keeps_what_editors_changed(seeded_site):
     Interest.objects.filter(slug="news-and-events").update(name="News")  # both languages
-    page = NewsletterSignupPage.objects.get()
+    page = NewsletterSignupPage.objects.get(locale__language_code="en")
     page.consent_text = "Edited consent wording."
     page.save_revision().publish()
     call_command("load_seed_content", stdout=StringIO())
+    spanish = NewsletterSignupPage.objects.get(locale__language_code="es")
+    spanish.consent_text = "Texto editado."
+    spanish.save_revision().publish()
+    call_command("load_seed_content", stdout=StringIO())
     assert Interest.objects.filter(name="News").count() == 2 and Interest.objects.count() == 4
-    assert NewsletterSignupPage.objects.get().consent_text == "Edited consent wording."
+    assert NewsletterSignupPage.objects.get(pk=page.pk).consent_text == "Edited consent wording."
+    assert NewsletterSignupPage.objects.get(pk=spanish.pk).consent_text == "Texto editado."
 
 
 def test_only_one_signup_page_and_only_under_home(seeded_site):
