@@ -14,6 +14,7 @@ before/after comparison measures the same content; it is seeded once (seed conte
 
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -38,7 +39,7 @@ PAGES = [
 def configure(workdir):
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bostonems_site.settings.production",
-        SECRET_KEY="profile-render-only",
+        SECRET_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="False",
         PAGE_CACHE_ENABLED="False",
@@ -62,6 +63,15 @@ def seed(workdir, factor):
     if factor > 1:
         call_command("load_bench_content", "--factor", str(factor))
     marker.touch()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 def first_link(client, index_path, prefix):
@@ -105,15 +115,15 @@ def main():
         path = path or found[name]()
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        queries = []
         # A counter, not CaptureQueriesContext: each request's start clears the query log.
-        with connection.execute_wrapper(lambda execute, *query: queries.append(execute(*query))):
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
             client.get(path)
         started = time.process_time()
         for _ in range(args.renders):
             client.get(path)
         ms = (time.process_time() - started) * 1000 / args.renders
-        print(f"| {name} | {path} | {ms:.1f} | {2000 / ms:.0f} | {len(queries)} |")
+        print(f"| {name} | {path} | {ms:.1f} | {2000 / ms:.0f} | {counter.count} |")
     print(f"(work directory: {workdir})")
 
 
