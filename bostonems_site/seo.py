@@ -103,7 +103,9 @@ def postal_address(text):
     return address
 
 
-def organization(site_settings, home_url, logo_url):
+def organization(site_settings, home_url, logo_url, description=""):
+    """The department, as search engines show it beside the home page; `description` is the
+    home page's own (its meta description)."""
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentOrganization",
@@ -111,6 +113,8 @@ def organization(site_settings, home_url, logo_url):
         "url": home_url,
         "logo": logo_url,
     }
+    if description:
+        data["description"] = description
     if site_settings.main_phone:
         data["telephone"] = site_settings.main_phone
     if site_settings.email:

@@ -5,8 +5,15 @@ snippet (alerts, interests, ...), image, document, site or redirect change bumps
 generation: a page's content also shows up in menus, cards, listings and the sitemap, so
 purging everything is the only purge that is always right, and cheap at this site's size.
 Models that change on every visitor action (subscribers, sessions, renditions) don't purge.
+
+Two saves don't purge, because visitors could not see them: a draft (Wagtail's save_revision and
+the editor's autosave update only the editor's bookkeeping fields, DRAFT_ONLY_FIELDS) and the
+default settings row created on first read. A save inside a transaction purges at once and
+again when the transaction commits: in between, a visitor's request may have rendered the old
+content (not committed yet) and stored it under the new generation.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
@@ -26,6 +33,14 @@ PURGING_BASES = (
     Locale,
 )
 PURGING_LABELS = {"wagtailredirects.redirect"}
+# What Page.save_revision() and DraftStateMixin.save_revision() write: the live page unchanged.
+DRAFT_ONLY_FIELDS = {
+    "comments",
+    "draft_title",
+    "has_unpublished_changes",
+    "latest_revision",
+    "latest_revision_created_at",
+}
 
 
 def _changes_public_content(model):
@@ -43,8 +58,22 @@ def _purge(sender, **kwargs):
         # Settings rows are created with their defaults the first time a page reads them
         # (and before the admin form first shows them): nothing visible has changed yet.
         return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+        return
     if _changes_public_content(sender):
-        bump_generation()
+        _purge_now_and_on_commit()
+
+
+def _purge_now_and_on_commit():
+    """Purge at once, and inside a transaction once more when it commits: a visitor's request
+    between the two may have rendered the old content and stored it as current."""
+    bump_generation()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        callback is bump_generation for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(bump_generation)
 
 
 def connect():

@@ -4,8 +4,12 @@ Uses DATABASE_URL when set, else starts a throwaway PostgreSQL. Starts Redis whe
 (else a file cache) as the shared cache, gunicorn with production settings twice
 (page cache on, and off for the uncached figures), loads seed content, then drives each URL
 with wrk over loopback: requests/s, p50/p99 latency and errors, cached and uncached, beside a
-static CSS file through the same server. Then the ×10 content variant, memory per worker, and
-a 60 s soak at 64 connections. Prints a Markdown report, each section once, as it is measured.
+static CSS file through the same server. Then the ×10 content variant, memory per worker,
+a 60 s soak at 64 connections and publishing during a surge (64 connections spread over every
+page type while an editor publishes every PUBLISH_INTERVAL seconds, beside the same run without
+publishes). Prints a Markdown report, each section once, as it is measured.
+`python scripts/bench.py surge` runs only the surge and the cached/static baseline (seed
+content), for a quick look.
 The servers come from bostonems_site/tests/servers.py, shared with the test suite.
 """
 
@@ -39,6 +43,25 @@ SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
 # gunicorn's own advice: 2 × cores + 1 sync workers, so one waiting on the cache or the
 # database never leaves a core idle.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+PUBLISH_INTERVAL = 2  # seconds between publishes in the surge
+# The editor of the surge: publishes a new revision of the measured pages in turn, through
+# Wagtail's revision API (what the admin's Publish button calls), in its own process.
+PUBLISHER = """
+import os, sys, time
+from wagtail.models import Page
+paths = os.environ["SURGE_PATHS"].split(",")
+interval, seconds = float(os.environ["SURGE_INTERVAL"]), float(os.environ["SURGE_SECONDS"])
+pages = [p for p in Page.objects.live().specific() if p.url in paths]
+print("ready", flush=True)
+sys.stdin.readline()  # the surge has started
+published, end, cpu = 0, time.monotonic() + seconds, time.process_time()
+while time.monotonic() < end:
+    started = time.monotonic()
+    pages[published % len(pages)].save_revision().publish()
+    published += 1
+    time.sleep(max(0, interval - (time.monotonic() - started)))
+print(published, round(time.process_time() - cpu, 1))
+"""
 
 
 def manage(env, *args):
@@ -61,10 +84,12 @@ def worker_memory_mb(master_pid):
     return sizes
 
 
-def wrk(url, connections=16, seconds=RUN_SECONDS, headers=()):
+def wrk(url, connections=16, seconds=RUN_SECONDS, headers=(), script=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for header in headers:
         command += ["-H", header]
+    if script:
+        command += ["-s", script]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
@@ -141,19 +166,87 @@ def report(*lines):
     print("\n".join(lines), flush=True)
 
 
+def rotating_paths_script(paths, workdir):
+    """A wrk script that asks for `paths` in turn (each wrk thread from its own start)."""
+    script = Path(workdir) / "rotate.lua"
+    quoted = ", ".join(f'"{path}"' for path in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    return str(script)
+
+
+def surge(env, workdir):
+    """64 connections over every page type, quiet and then with an editor publishing every
+    PUBLISH_INTERVAL seconds; each publish purges the whole page cache (page_cache/purge.py)."""
+    with gunicorn(env) as server:
+        paths = discover(server.base_url, env)
+        paths.pop("static CSS")
+        paths = list(paths.values())
+        for path in paths:
+            urllib.request.urlopen(server.base_url + path, timeout=10)  # noqa: S310 warm
+        script = rotating_paths_script(paths, workdir)
+        quiet = wrk(server.base_url + "/", connections=64, script=script)
+        publisher = subprocess.Popen(
+            [PYTHON, "manage.py", "shell", "-v", "0", "-c", PUBLISHER],
+            cwd=ROOT,
+            env={
+                **env,
+                "SURGE_PATHS": ",".join(paths),
+                "SURGE_INTERVAL": str(PUBLISH_INTERVAL),
+                "SURGE_SECONDS": str(RUN_SECONDS),
+            },
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        # Started before the clock: Django's start-up is not part of a publish.
+        assert publisher.stdout.readline().strip() == "ready"
+        publisher.stdin.write("go\n")
+        publisher.stdin.flush()
+        publishing = wrk(server.base_url + "/", connections=64, script=script)
+        published, publisher_cpu = publisher.communicate(timeout=120)[0].split()
+    throughput = publishing["rps"] / quiet["rps"]
+    latency = publishing["p99"] / quiet["p99"]
+    report(
+        f"### Publishing during a surge: 64 connections over {len(paths)} page types",
+        "",
+        "| run | req/s | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |"
+            for label, r in (
+                ("quiet", quiet),
+                (f"{published} publishes, one every {PUBLISH_INTERVAL} s", publishing),
+            )
+        ),
+        "",
+        f"With publishes: throughput {throughput:.2f} of the quiet run (target ≥ 0.9), p99 "
+        f"{latency:.2f}× the quiet p99 (target ≤ 2), {publishing['errors']} errors (target 0). "
+        f"The publishing process used {publisher_cpu} s of CPU.",
+        "",
+    )
+
+
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it when root)")
+    only_surge = sys.argv[1:] == ["surge"]
     with contextlib.ExitStack() as stack:
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             database_url = stack.enter_context(PostgreSQL()).url
         workdir = tempfile.mkdtemp(prefix="bostonems-bench-")
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
-        return run(database_url, workdir)
+        return run(database_url, workdir, only_surge)
 
 
-def run(database_url, workdir):
+def run(database_url, workdir, only_surge=False):
     report(
         f"## Benchmark {datetime.date.today().isoformat()}",
         "",
@@ -182,6 +275,21 @@ def run(database_url, workdir):
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_seed_content")
+    if only_surge:
+        with gunicorn(env) as server:
+            static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
+            urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
+            report(
+                "### Baseline (seed content)",
+                "",
+                TABLE_HEADER,
+                TABLE_RULE,
+                row("static CSS (whitenoise)", static, static["rps"]),
+                row("home page, cached", wrk(server.base_url + "/"), static["rps"]),
+                "",
+            )
+        surge(env, workdir)
+        return 0
 
     for variant in ("seed content", "×10 content"):
         if variant == "×10 content":
@@ -220,6 +328,7 @@ def run(database_url, workdir):
                 f"{soak['p99']:.1f} ms, **{soak['errors']} errors**.",
                 "",
             )
+            surge(env, workdir)
     if shutil.which("redis-server"):
         with Redis() as redis, gunicorn({**env, "CACHE_URL": redis.url}) as server:
             static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])

@@ -124,6 +124,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before a request reuses it: after a database restart it is dead,
+# and without the check the first request on each worker would get a 503.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # SQLite (`make run`, `make serve`, local tests) has editors saving, visitors signing up and the
 # newsletter worker writing at the same moment. With Django's defaults a transaction starts as a
 # reader and fails at once with "database is locked" when it tries to write while another

@@ -184,7 +184,7 @@ def seo_meta(context):
         else:
             logo_url = seo.absolute(root_url, static("img/logo.png"))
         data["json_ld"] = seo.json_ld(
-            seo.organization(site_settings, data["canonical_url"], logo_url)
+            seo.organization(site_settings, data["canonical_url"], logo_url, page.meta_description)
         )
     else:
         pages = [*trail_ancestors(page), page]

@@ -1,10 +1,15 @@
-"""Small helpers for tests: build and publish page trees, run axe in a real browser."""
+"""Small helpers for tests: build and publish page trees, set up the site states the site-wide
+suites cover (every language, alerts, logo), run axe in a real browser."""
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from bostonems_site.seed import add_child, ensure_home
+from site_alerts.tests.helpers import show_site_alert
 
 # SQL queries any public page may run on a page-cache miss, in any language, whatever the amount
 # of content: routing (site, locale, page, its ancestors, view restrictions), site settings, the
@@ -58,6 +63,70 @@ def count_queries(client, url, status=200):
         response = client.get(url)
     assert status is None or response.status_code == status, url
     return len(queries)
+
+
+def show_linked_alert(level):
+    """An active site alert with a link, so its colours and region are checked everywhere."""
+    show_site_alert(
+        level=level,
+        title="Snow emergency in effect",
+        message="Call 9-1-1 only for emergencies.",
+        link_url="https://www.boston.gov/",
+        link_text="Read the city advisory",
+    )
+
+
+def show_logo_and_social_links():
+    from wagtail.models import Site
+
+    from bostonems_site.models import SiteSettings
+    from bostonems_site.seed import sample_image
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    site_settings.logo = sample_image("Logo", "Boston EMS logo", size=(256, 256))
+    site_settings.social_links = [("link", {"name": "Facebook", "url": "https://facebook.com/x"})]
+    site_settings.save()
+
+
+def arabic_division(slug="training"):
+    """The division translated into Arabic (right to left) and published, with its parents."""
+    from wagtail.models import Locale
+
+    from divisions.models import DivisionPage
+
+    english = DivisionPage.objects.get(slug=slug, locale__language_code="en")
+    arabic = english.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
+    for ancestor in arabic.get_ancestors().filter(depth__gt=1).specific():
+        if not ancestor.live:
+            ancestor.save_revision().publish()
+    arabic.title = "قسم التدريب"
+    arabic.save_revision().publish()
+    return arabic
+
+
+def load_every_language():
+    """The seed content with its Spanish translations and an Arabic (right-to-left) page: each
+    language and writing direction the site has content in, for the suites that cover them all."""
+    call_command("load_seed_content", stdout=StringIO())
+    arabic_division()
+
+
+def states_beyond_the_sitemap():
+    """(path, status) of the pages the sitemap can't list, in every language with a live home
+    page: search results, a search that finds nothing, and the 404 page."""
+    from wagtail.models import Page
+
+    codes = Page.objects.live().filter(depth=2).values_list("locale__language_code", flat=True)
+    prefixes = sorted("" if code == "en" else f"/{code}" for code in set(codes))
+    return [
+        (path, status)
+        for prefix in prefixes
+        for path, status in (
+            (f"{prefix}/search/?q=division", 200),
+            (f"{prefix}/search/?q=nothing-matches-this", 200),
+            (f"{prefix}/this-page-does-not-exist/", 404),
+        )
+    ]
 
 
 def axe_violations(page):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries
+from bostonems_site.tests.helpers import QUERY_BUDGET, arabic_division, count_queries
 from divisions.models import DivisionPage
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +21,6 @@ def html_tag(response):
 def switcher_links(response):
     nav = re.search(r'<nav class="language-switcher".*?</nav>', response.content.decode(), re.S)
     return re.findall(r"<a [^>]*>", nav.group(0)) if nav else []
-
-
-def arabic_division(slug="training"):
-    english = DivisionPage.objects.get(slug=slug, locale__language_code="en")
-    arabic = english.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
-    for ancestor in arabic.get_ancestors().filter(depth__gt=1).specific():
-        if not ancestor.live:
-            ancestor.save_revision().publish()
-    arabic.title = "قسم التدريب"
-    arabic.save_revision().publish()
-    return arabic
 
 
 def test_spanish_page_renders_in_spanish_with_alternates(client, translated_site):

@@ -143,6 +143,7 @@ def test_home_page_describes_the_department_as_a_government_organization(client,
     assert data["name"] == "Boston EMS"
     assert data["url"] == f"{root}/"
     assert data["telephone"] == "617-343-2367"
+    assert data["description"] == meta(page, name="description")
     assert data["logo"] == f"{root}/static/img/logo.png"
     assert data["address"] == {
         "@type": "PostalAddress",

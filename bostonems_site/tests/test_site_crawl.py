@@ -1,6 +1,8 @@
 """The site-wide accessibility suite: a real Chromium crawls every URL in sitemap.xml, the search
-results, the 404 page and the error state of every form it finds, at 1280 and 320 px. New page
-types and forms are covered as soon as they are in the sitemap."""
+results, the 404 page and the error state of every form it finds, in every language the site
+has content in (English, the Spanish translations, a right-to-left Arabic page), at 1280 and
+320 px, against axe's WCAG 2.2 AA rules (helpers.AXE_TAGS). New page types and forms are
+covered as soon as they are in the sitemap."""
 
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -9,8 +11,14 @@ from xml.etree import ElementTree
 import pytest
 from wagtail.models import Site
 
-from bostonems_site.tests.helpers import axe_violations, page_checks
-from site_alerts.tests.helpers import show_site_alert
+from bostonems_site.tests.helpers import (
+    axe_violations,
+    load_every_language,
+    page_checks,
+    show_linked_alert,
+    show_logo_and_social_links,
+    states_beyond_the_sitemap,
+)
 
 pytestmark = pytest.mark.browser
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -82,27 +90,6 @@ def sitemap_urls(live_url):
     return [loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)]
 
 
-def show_alert(level):
-    """An active site alert with a link, so its colours and region are checked everywhere."""
-    show_site_alert(
-        level=level,
-        title="Snow emergency in effect",
-        message="Call 9-1-1 only for emergencies.",
-        link_url="https://www.boston.gov/",
-        link_text="Read the city advisory",
-    )
-
-
-def show_logo_and_social_links():
-    from bostonems_site.models import SiteSettings
-    from bostonems_site.seed import sample_image
-
-    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    site_settings.logo = sample_image("Logo", "Boston EMS logo", size=(256, 256))
-    site_settings.social_links = [("link", {"name": "Facebook", "url": "https://facebook.com/x"})]
-    site_settings.save()
-
-
 def point_site_at(live_url):
     """Absolute URLs (sitemap, canonical) use the Wagtail site's address: the live server's."""
     parts = urlsplit(live_url)
@@ -131,16 +118,16 @@ SUBMIT_INVALID = """form => {
 
 def test_every_public_page_and_form_state_is_accessible(live_site, browser_page):
     page = browser_page
+    load_every_language()
     point_site_at(live_site.url)
-    show_alert("urgent")
+    show_linked_alert("urgent")
     show_logo_and_social_links()
     watcher = Watcher(page, live_site.url)
     urls = sitemap_urls(live_site.url)
     assert urls and all(url.startswith(live_site.url + "/") for url in urls)
+    assert any("/es/" in url for url in urls) and any("/ar/" in url for url in urls)
     targets = [(url, 200) for url in urls] + [
-        (f"{live_site.url}/search/?q=division", 200),
-        (f"{live_site.url}/search/?q=nothing-matches-this", 200),
-        (f"{live_site.url}/this-page-does-not-exist/", 404),
+        (live_site.url + path, status) for path, status in states_beyond_the_sitemap()
     ]
     forms = {}
     for url, status in targets:
@@ -163,7 +150,7 @@ def test_every_public_page_and_form_state_is_accessible(live_site, browser_page)
 
 def test_keyboard_reaches_every_control_in_order_with_visible_focus(live_site, browser_page):
     page = browser_page
-    show_alert("info")
+    show_linked_alert("info")
     page.goto(live_site.url + "/")
     assert axe_violations(page) == []  # the information alert's colours too
     expected = page.evaluate(

@@ -2,8 +2,6 @@
 visitor's sign-up is stored or clearly refused, never lost and never a 500; the background
 worker rides out the outage and then sends each email exactly once."""
 
-import socket
-import threading
 from contextlib import contextmanager
 
 import pytest
@@ -11,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.db import OperationalError, connection
 
+from bostonems_site.tests.mail_server import MailServer
 from newsletter.models import Subscriber
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, snapshot, valid_data
 from newsletter.tokens import make_preferences_token
@@ -21,34 +20,9 @@ LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
-class BlackHoleSMTPServer:
-    """A real mail server address that accepts TCP connections and never says a word, the
-    way a hung or firewalled server behaves. Counts the connections it accepted."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.accepted = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:  # closed
-                return
-            self.accepted.append(client)  # held open, never answered
-
-    def close(self):
-        for client in self.accepted:
-            client.close()
-        self.listener.close()
-
-
 @pytest.fixture
 def black_hole_smtp(settings):
-    server = BlackHoleSMTPServer()
+    server = MailServer(black_hole=True)  # never answers, like a hung server
     settings.EMAIL_BACKEND = SMTP
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -16,6 +16,7 @@ from bostonems_site.tests.test_errors_and_health import database_down
 from divisions.models import DivisionPage
 from page_cache.middleware import (
     LOCK_KEY_PREFIX,
+    RENDER_SLOT_KEY,
     PageCacheMiddleware,
     _entry_key,
     bump_generation,
@@ -132,6 +133,16 @@ def test_settings_change_shows_at_once(client, seeded_site):
     site_settings.main_phone = "617-555-0142"
     site_settings.save()
     assert "617-555-0142" in client.get("/").content.decode()
+
+
+def test_saving_a_draft_leaves_stored_pages_current(client, seeded_site):
+    client.get("/divisions/")
+    division = DivisionPage.objects.get(slug="fleet-services")
+    division.title = "Fleet draft"
+    division.save_revision()  # what the editor's autosave and "Save draft" do
+    response = client.get("/divisions/")
+    assert response["X-Cache"] == "HIT"
+    assert "Fleet draft" not in response.content.decode()
 
 
 def test_preview_of_a_draft_never_reaches_visitors(admin_client, client, seeded_site):
@@ -275,6 +286,15 @@ def test_after_a_publish_others_get_the_previous_copy_while_one_request_renders(
     fresh = client.get("/divisions/")
     assert fresh["X-Cache"] == "MISS"
     assert "Fleet and Vehicle Services" in fresh.content.decode()
+
+
+def test_after_a_publish_each_node_re_renders_one_stale_page_at_a_time(client, seeded_site):
+    client.get("/divisions/")
+    _rename_fleet_services("Fleet and Vehicle Services")
+    cache.add(RENDER_SLOT_KEY, 1)  # another worker of this node is rendering another page
+    assert client.get("/divisions/")["X-Cache"] == "STALE"
+    cache.delete(RENDER_SLOT_KEY)  # it finished
+    assert client.get("/divisions/")["X-Cache"] == "MISS"
 
 
 def test_a_stored_page_is_served_while_the_database_is_down(client, seeded_site):
