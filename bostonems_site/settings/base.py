@@ -167,6 +167,17 @@ def shared_caches(cache_url):
     return {
         "default": fail_soft(default, "default"),
         "ratelimit": fail_soft(ratelimit, "ratelimit"),
+        # Wagtail looks image renditions up here before the database, and writes every one it
+        # found back on each render (Wagtail 8 does not mark cache hits as such): with the file
+        # cache that was a file rewrite per image per render. Per-process memory makes those
+        # writes cheap, and is always right: a rendition's key carries the image's file hash,
+        # focal point and filter, so an edited image gets new keys instead of stale entries.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "renditions",
+            "TIMEOUT": 60 * 60,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
 
 

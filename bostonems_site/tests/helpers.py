@@ -60,8 +60,12 @@ def soup(client, url, status=200):
 
 
 def count_queries(client, url, status=200):
-    """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed); `status`
-    None accepts any response (e.g. a 404 page)."""
+    """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed) right after
+    a content change: no page chrome kept from earlier renders (page_cache/fragments.py), the
+    most a miss costs; `status` None accepts any response (e.g. a 404 page)."""
+    from page_cache.fragments import fragments
+
+    fragments.clear()
     with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert status is None or response.status_code == status, url
