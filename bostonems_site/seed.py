@@ -191,6 +191,17 @@ def translate(page, locale, fields, link_titles=None):
     return translated, True
 
 
+def translate_section(page_model, home, fields, stdout, name):
+    """The sample Spanish translation of a section that has one page of `page_model` in the
+    home page's language (the gallery, News & Events, the sign-up page), when it is missing."""
+    page = page_model.objects.filter(locale=home.locale).first()
+    if page is None:
+        return
+    _, created = translate(page, sample_spanish_locale(), fields)
+    if created:
+        stdout.write(f"Created the Spanish {name} (sample translation).")
+
+
 # --- Sample Spanish translations of the home page and the site-wide text -----------------
 
 HOME = {

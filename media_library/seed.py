@@ -19,8 +19,7 @@ from bostonems_site.seed import (
     SAMPLE_TRANSLATION_NOTE,
     ensure_child,
     sample_image,
-    sample_spanish_locale,
-    translate,
+    translate_section,
 )
 from divisions.models import DivisionPage
 from media_library.models import VideoGalleryPage, VideoPage
@@ -170,9 +169,4 @@ SPANISH_GALLERY = {
 
 
 def load_translations(home, stdout):
-    gallery = VideoGalleryPage.objects.filter(locale=home.locale).first()
-    if gallery is None:
-        return
-    _, created = translate(gallery, sample_spanish_locale(), SPANISH_GALLERY)
-    if created:
-        stdout.write("Created the Spanish Video & Multimedia gallery (sample translation).")
+    translate_section(VideoGalleryPage, home, SPANISH_GALLERY, stdout, "Video & Multimedia gallery")

@@ -10,8 +10,7 @@ from bostonems_site.seed import (
     SAMPLE_TRANSLATION_NOTE,
     ensure_child,
     sample_image,
-    sample_spanish_locale,
-    translate,
+    translate_section,
 )
 from news.models import NewsIndexPage, NewsKind, NewsPage
 
@@ -94,9 +93,4 @@ SPANISH_INDEX = {
 
 
 def load_translations(home, stdout):
-    index = NewsIndexPage.objects.filter(locale=home.locale).first()
-    if index is None:
-        return
-    _, created = translate(index, sample_spanish_locale(), SPANISH_INDEX)
-    if created:
-        stdout.write("Created the Spanish News & Events page (sample translation).")
+    translate_section(NewsIndexPage, home, SPANISH_INDEX, stdout, "News & Events page")

@@ -8,8 +8,7 @@ from wagtail.models import Locale
 from bostonems_site.seed import (
     SAMPLE_TRANSLATION_NOTE,
     ensure_child,
-    sample_spanish_locale,
-    translate,
+    translate_section,
 )
 from newsletter.models import Interest, NewsletterSignupPage
 from newsletter.permissions import ensure_managers_group
@@ -142,9 +141,4 @@ SPANISH_SIGNUP_PAGE = {
 
 
 def load_translations(home, stdout):
-    page = NewsletterSignupPage.objects.filter(locale=home.locale).first()
-    if page is None:
-        return
-    _, created = translate(page, sample_spanish_locale(), SPANISH_SIGNUP_PAGE)
-    if created:
-        stdout.write("Created the Spanish sign-up page (sample translation).")
+    translate_section(NewsletterSignupPage, home, SPANISH_SIGNUP_PAGE, stdout, "sign-up page")

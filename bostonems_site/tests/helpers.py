@@ -136,6 +136,28 @@ def states_beyond_the_sitemap():
     ]
 
 
+ADMIN_PASSWORD = "a long password 1"
+
+
+def signed_in_admin_tab(browser, live_url, django_user_model, username, group_name):
+    """A desktop Chromium tab signed in through the admin's login form as a new user who is
+    only in `group_name` (a role as roles.py and the newsletter define them). Close its
+    `.context` when done."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", ADMIN_PASSWORD
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    page = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    page.goto(live_url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_url + "/admin/")
+    return page
+
+
 def axe_violations(page):
     """Run axe-core (vendored in axe-playwright-python) on the loaded page."""
     from axe_playwright_python.sync_playwright import Axe

@@ -12,18 +12,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from PIL import Image
 from playwright.sync_api import expect
 
-from bostonems_site.tests.helpers import VIEWPORTS
+from bostonems_site.tests.helpers import signed_in_admin_tab
 from divisions.models import DivisionIndexPage, DivisionPage
 from media_library.models import VideoPage
 from media_library.tests.test_browser import serve_media_files
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long password 1"
 SEED_FILES = Path(settings.BASE_DIR) / "media_library" / "seed_files"
 ARABIC_TITLE = "قسم التدريب"
 # The seed's main menu: the home page's children shown in menus, in tree order, then the
@@ -46,18 +44,10 @@ def png(width, height, name):
 @pytest.fixture
 def moderator_page(live_site, browser, django_user_model):
     """Chromium signed in, through the login form, as a user only in Moderators."""
-    user = django_user_model.objects.create_user("moderator", "mod@example.org", PASSWORD)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    page = context.new_page()
+    page = signed_in_admin_tab(browser, live_site.url, django_user_model, "moderator", "Moderators")
     serve_media_files(page, live_site.url)
-    page.goto(live_site.url + "/admin/login/")
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site.url + "/admin/")
     yield page
-    context.close()
+    page.context.close()
 
 
 def explore(page, *titles):

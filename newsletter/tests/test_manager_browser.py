@@ -8,18 +8,16 @@ import re
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from bostonems_site.tests.helpers import VIEWPORTS, axe_violations, publish
+from bostonems_site.tests.helpers import axe_violations, publish, signed_in_admin_tab
 from news.models import NewsIndexPage, NewsPage
 from newsletter.models import Interest, Subscriber
 from newsletter.permissions import MANAGERS_GROUP
 
 pytestmark = pytest.mark.browser
 Status = Subscriber.Status
-PASSWORD = "a long password 1"
 TITLE = "New stroke unit opens at Boston Medical Center"
 SUMMARY = "Crews can now take stroke patients straight to the new unit."
 
@@ -33,17 +31,9 @@ def subscribe(email, status, *topics, language="en"):
 @pytest.fixture
 def manager_page(live_site, browser, django_user_model):
     """Chromium signed in, through the login form, as a user only in Newsletter managers."""
-    user = django_user_model.objects.create_user("comms", "comms@example.org", PASSWORD)
-    user.groups.add(Group.objects.get(name=MANAGERS_GROUP))
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
-    page = context.new_page()
-    page.goto(live_site.url + "/admin/login/")
-    page.get_by_label("Username").fill("comms")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_site.url + "/admin/")
+    page = signed_in_admin_tab(browser, live_site.url, django_user_model, "comms", MANAGERS_GROUP)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_a_manager_previews_test_sends_and_sends_a_new_item_to_its_topic(
