@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -38,6 +38,10 @@ Status, Mail = Subscriber.Status, Subscriber.Mail
 # the email over. Far longer than any SMTP conversation (each step gives up after
 # EMAIL_TIMEOUT), short enough that a visitor still gets the confirmation the same hour.
 MAIL_CLAIM_TIMEOUT = timedelta(minutes=15)
+# Outcomes of sends (sent, or the mail server failed) that the database could not record
+# because it went away during the send. This worker records them first when it is back, so
+# the email is neither left claimed until MAIL_CLAIM_TIMEOUT nor sent twice.
+_unrecorded_outcomes = []
 
 
 @dataclass
@@ -164,20 +168,42 @@ def send_due_mail(subscriber_pk):
             emails.subscriber_email(subscriber, kind)
         )
     except emails.MailServerUnavailable:
-        still_this_claim.update(mail_claimed_at=None, mail_failures=F("mail_failures") + 1)
+        _record(
+            lambda: still_this_claim.update(
+                mail_claimed_at=None, mail_failures=F("mail_failures") + 1
+            )
+        )
         raise
     done = {"mail_sent_at": timezone.now()} if sent else {}
-    still_this_claim.update(
-        mail_claimed_at=None,
-        mail_failures=0,
-        # Cleared only if it is still the request that was sent.
-        mail_due=Case(
-            When(mail_due=kind, mail_requested_at=subscriber.mail_requested_at, then=Value("")),
-            default=F("mail_due"),
-        ),
-        **done,
+    _record(
+        lambda: still_this_claim.update(
+            mail_claimed_at=None,
+            mail_failures=0,
+            # Cleared only if it is still the request that was sent.
+            mail_due=Case(
+                When(mail_due=kind, mail_requested_at=subscriber.mail_requested_at, then=Value("")),
+                default=F("mail_due"),
+            ),
+            **done,
+        )
     )
     return sent
+
+
+def _record(outcome):
+    try:
+        outcome()
+    except DatabaseError:
+        _unrecorded_outcomes.append(outcome)
+        raise
+
+
+def record_unrecorded_outcomes():
+    """Record what earlier sends could not (the database was down); raises DatabaseError while
+    it still is. The worker calls this before each pass."""
+    while _unrecorded_outcomes:
+        _unrecorded_outcomes[0]()
+        _unrecorded_outcomes.pop(0)
 
 
 def _claim_due_mail(subscriber_pk):

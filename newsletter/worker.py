@@ -31,6 +31,7 @@ def run_pass():
     then queued updates. Returns the number of emails sent."""
     # A connection the database dropped during an outage is replaced, not reused.
     close_old_connections()
+    services.record_unrecorded_outcomes()
     return services.send_all_due_mail() + sending.deliver_queued()
 
 

@@ -206,10 +206,12 @@ class Redis(_Server):
 
 class PostgreSQL(_Server):
     """A throwaway PostgreSQL cluster (initdb in a temporary directory) on a loopback port with
-    one database. Durability is switched off: pointless for a throwaway cluster, and slow.
+    one database. Durability is switched off unless `durable`: pointless for a throwaway
+    cluster, and slow; but a crash (stop(mode="immediate")) then loses the last commits, so a
+    cluster that is crashed on purpose to test recovery must be `durable`, as production is.
     stop()/start() keep the data; `with` removes the cluster at the end."""
 
-    def __init__(self, bin_dir=PG_BIN, database="bostonems", port=None):
+    def __init__(self, bin_dir=PG_BIN, database="bostonems", port=None, durable=False):
         self.bin_dir = Path(bin_dir)
         if not (self.bin_dir / "initdb").exists():
             raise ServerError(
@@ -217,6 +219,7 @@ class PostgreSQL(_Server):
                 "(apt-get install postgresql-15)"
             )
         self.database = database
+        self.durable = durable
         self.port = port or free_port()
         self.workdir = Path(tempfile.mkdtemp(prefix="bostonems-pg-"))
         self.data_dir = self.workdir / "data"
@@ -250,10 +253,9 @@ class PostgreSQL(_Server):
             self._run(
                 "initdb", "-D", str(self.data_dir), "-U", "postgres", "-A", "trust", "-E", "UTF8"
             )
-        options = (
-            f"-h 127.0.0.1 -p {self.port} -k {self.workdir} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.workdir} -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl",
             "-D",

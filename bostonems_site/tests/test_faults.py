@@ -49,9 +49,9 @@ ANSWERS_PROMPTLY_SECONDS = 1.0
 POLL_SECONDS = 60
 
 
-def start_or_skip(server_class):
+def start_or_skip(server_class, **options):
     try:
-        return server_class()
+        return server_class(**options)
     except ServerError as error:
         if IN_CI:
             pytest.fail(f"{error}: .ci/run installs it; CI must run the fault suite.")
@@ -68,7 +68,7 @@ def manage(env, *args):
 def stack(collected_static, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("faults")
     with contextlib.ExitStack() as stack:
-        postgres = stack.enter_context(start_or_skip(PostgreSQL))
+        postgres = stack.enter_context(start_or_skip(PostgreSQL, durable=True))
         redis = stack.enter_context(start_or_skip(Redis))
         mail = stack.enter_context(MailServer())
         env = production_env(
