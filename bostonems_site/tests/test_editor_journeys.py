@@ -23,6 +23,7 @@ from media_library.tests.test_browser import serve_media_files
 pytestmark = pytest.mark.browser
 
 SEED_FILES = Path(settings.BASE_DIR) / "media_library" / "seed_files"
+AUTOSAVE_TIMEOUT_MS = 30_000
 ARABIC_TITLE = "قسم التدريب"
 # The seed's main menu: the home page's children shown in menus, in tree order, then the
 # sign-up page.
@@ -87,7 +88,11 @@ def type_last_edit(page, region, text):
     races it (a second page with the same slug, or a conflict), and typing while the form is
     being turned can go unsaved; an editor sees "Saved" before going on, and so does this."""
     form = page.locator("form[data-edit-form]")
-    expect(form).to_have_attribute("action", re.compile(r"/admin/pages/\d+/edit/"))
+    # The first save creates the page (tree, revision, search index): on a busy machine it
+    # can take longer than the usual 5 s.
+    expect(form).to_have_attribute(
+        "action", re.compile(r"/admin/pages/\d+/edit/"), timeout=AUTOSAVE_TIMEOUT_MS
+    )
     indicator = page.locator("#w-autosave-indicator")
     expect(indicator).not_to_have_attribute("data-w-autosave-state-value", "saving")
     with page.expect_response(
@@ -97,7 +102,9 @@ def type_last_edit(page, region, text):
     ) as autosave:
         region.get_by_role("textbox").press_sequentially(text)
     assert autosave.value.ok
-    expect(form).to_have_attribute("data-w-unsaved-has-edits-value", "false")
+    expect(form).to_have_attribute(
+        "data-w-unsaved-has-edits-value", "false", timeout=AUTOSAVE_TIMEOUT_MS
+    )
 
 
 def publish_from_editor(page, title):
