@@ -181,6 +181,21 @@ def rotating_paths_script(paths, workdir):
     return str(script)
 
 
+def report_cached_home_against_static(server, env, heading):
+    """A table of the static CSS file's requests/s beside the cached home page's."""
+    static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
+    urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
+    report(
+        heading,
+        "",
+        TABLE_HEADER,
+        TABLE_RULE,
+        row("static CSS (whitenoise)", static, static["rps"]),
+        row("home page, cached", wrk(server.base_url + "/"), static["rps"]),
+        "",
+    )
+
+
 def surge(env, workdir):
     """64 connections over every page type, quiet and then with an editor publishing every
     PUBLISH_INTERVAL seconds; each publish purges the whole page cache (page_cache/purge.py)."""
@@ -277,17 +292,7 @@ def run(database_url, workdir, only_surge=False):
     manage(env, "load_seed_content")
     if only_surge:
         with gunicorn(env) as server:
-            static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
-            urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
-            report(
-                "### Baseline (seed content)",
-                "",
-                TABLE_HEADER,
-                TABLE_RULE,
-                row("static CSS (whitenoise)", static, static["rps"]),
-                row("home page, cached", wrk(server.base_url + "/"), static["rps"]),
-                "",
-            )
+            report_cached_home_against_static(server, env, "### Baseline (seed content)")
         surge(env, workdir)
         return 0
 
@@ -331,16 +336,8 @@ def run(database_url, workdir, only_surge=False):
             surge(env, workdir)
     if shutil.which("redis-server"):
         with Redis() as redis, gunicorn({**env, "CACHE_URL": redis.url}) as server:
-            static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
-            urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
-            report(
-                "### Several nodes: Redis as the shared cache (×10 content)",
-                "",
-                TABLE_HEADER,
-                TABLE_RULE,
-                row("static CSS (whitenoise)", static, static["rps"]),
-                row("home page, cached", wrk(server.base_url + "/"), static["rps"]),
-                "",
+            report_cached_home_against_static(
+                server, env, "### Several nodes: Redis as the shared cache (×10 content)"
             )
     result = subprocess.run(
         [PYTHON, "manage.py", "bench_newsletter", "--subscribers", "1000"],
