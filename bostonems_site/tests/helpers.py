@@ -63,9 +63,9 @@ def count_queries(client, url, status=200):
     """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed) right after
     a content change: no page chrome kept from earlier renders (page_cache/fragments.py), the
     most a miss costs; `status` None accepts any response (e.g. a 404 page)."""
-    from page_cache.fragments import fragments
+    from page_cache.middleware import bump_generation
 
-    fragments.clear()
+    bump_generation()
     with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert status is None or response.status_code == status, url

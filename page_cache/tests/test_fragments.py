@@ -1,9 +1,12 @@
 """The page chrome kept between renders (page_cache/fragments.py) as visitors see it."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from bostonems_site.tests.helpers import home_page, publish, soup
+from bostonems_site.tests.helpers import count_queries, home_page, publish, soup
+from page_cache.fragments import fragments
 from standard_pages.models import StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +37,17 @@ def test_the_chrome_stays_in_each_pages_language(client, translated_site):
     spanish = soup(client, "/es/").select_one("footer").get_text(" ", strip=True)
     assert english != spanish
     assert soup(client, "/").select_one("footer").get_text(" ", strip=True) == english
+
+
+def _queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_after_a_change_each_piece_of_chrome_is_rendered_once_for_all_workers(client, seeded_site):
+    count_queries(client, "/divisions/")  # the first render after a content change
+    chrome_kept_here = _queries_for(client, "/divisions/")
+    fragments.clear()  # another worker, which has kept nothing of its own yet
+    assert _queries_for(client, "/divisions/") == chrome_kept_here
