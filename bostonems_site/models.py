@@ -6,7 +6,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
@@ -243,6 +243,22 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Site settings"
+
+    @classmethod
+    def for_request(cls, request):
+        """Every page reads the settings: kept per cache generation (page_cache/fragments.py)
+        instead of one query per request; the copy for this request knows the request, as
+        Wagtail's own for_request does (for page URLs)."""
+        from page_cache.fragments import fragments
+
+        attribute = cls.get_cache_attr_name()
+        if not hasattr(request, attribute):
+            site_settings = fragments.get_or_compute(
+                request, ("site_settings",), lambda: cls.for_site(Site.find_for_request(request))
+            )
+            site_settings._request = request
+            setattr(request, attribute, site_settings)
+        return getattr(request, attribute)
 
     def clean(self):
         super().clean()

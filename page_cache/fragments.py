@@ -1,4 +1,5 @@
-"""Rendered page chrome kept per process for one cache generation.
+"""Rendered page chrome, and the content every page reads, kept per process for one cache
+generation.
 
 Why: an uncached render spent about a third of its CPU on the same few pieces on every page
 (main menu, footer, site alert, latest news and videos, the sign-up box), each a handful of
@@ -14,8 +15,16 @@ language tree). Content that changes by the clock (an alert's start or end) give
 the fragment is rendered again after it, and every page that reuses it meanwhile still gets
 that expiry (expire_cached_page_at). Fragments must not contain anything per request (CSRF
 tokens, CSP nonces, the visitor's own data): they are shared by every visitor.
+
+The same holds for the few rows every request reads before anything else and that only change
+with content (the Wagtail site, its settings, the site-wide text): each cost up to a
+millisecond of query building and reading per request. They are kept here too
+(`get_or_compute`), and each request gets its own copies of them and of the rows fetched with
+them, so what Wagtail caches on them for one request (the request itself, its URLs, the site's
+root page becoming the page shown) never reaches another.
 """
 
+import copy
 import threading
 
 from django.utils import timezone
@@ -57,6 +66,11 @@ class Fragments:
         expire_cached_page_at(request, expires)
         return html
 
+    def get_or_compute(self, request, key, compute):
+        """A copy of the model instance `compute()` returns (one that only changes with
+        content), computed at most once per generation in this process like a fragment."""
+        return copy_for_request(self.get_or_render(request, key, lambda: (compute(), None)))
+
     def clear(self):
         with self.lock:
             self.entries = {}
@@ -66,9 +80,38 @@ class Fragments:
 fragments = Fragments()
 
 
+def copy_for_request(instance):
+    """A copy of a model instance and of the related rows fetched with it (select_related):
+    Wagtail caches per-request things on both (the site's root page becomes the page shown)."""
+    if instance is None:
+        return None
+    duplicate = copy.copy(instance)  # Django copies the related-rows cache dict as well
+    related = duplicate._state.fields_cache
+    for name, row in related.items():
+        related[name] = copy.copy(row)
+    return duplicate
+
+
 def request_generation(request):
     """The generation, read once per request (before anything is rendered, so a fragment is
     never stored under a generation newer than the content it shows)."""
     if not hasattr(request, "_page_cache_generation"):
         request._page_cache_generation = current_generation()
     return request._page_cache_generation
+
+
+class SiteMiddleware:
+    """Hands Wagtail the request's site (Site.find_for_request keeps it on the request as
+    `_wagtail_site`, its documented cache) from the kept copy: routing, settings and URLs all
+    start from it, and looking it up by host name is one query per request otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+
+        request._wagtail_site = fragments.get_or_compute(
+            request, ("site", request.get_port()), lambda: Site.find_for_request(request)
+        )
+        return self.get_response(request)
