@@ -67,8 +67,9 @@ class Fragments:
         return html
 
     def get_or_compute(self, request, key, compute):
-        """A copy of the model instance `compute()` returns (one that only changes with
-        content), computed at most once per generation in this process like a fragment."""
+        """A copy of the model instance or list of them `compute()` returns (rows that only
+        change with content), computed at most once per generation in this process like a
+        fragment."""
         return copy_for_request(self.get_or_render(request, key, lambda: (compute(), None)))
 
     def clear(self):
@@ -81,8 +82,11 @@ fragments = Fragments()
 
 
 def copy_for_request(instance):
-    """A copy of a model instance and of the related rows fetched with it (select_related):
-    Wagtail caches per-request things on both (the site's root page becomes the page shown)."""
+    """A copy of a model instance (or of each in a list) and of the related rows fetched with
+    it (select_related): Wagtail caches per-request things on both (the site's root page
+    becomes the page shown)."""
+    if isinstance(instance, list):
+        return [copy_for_request(item) for item in instance]
     if instance is None:
         return None
     duplicate = copy.copy(instance)  # Django copies the related-rows cache dict as well
