@@ -202,6 +202,9 @@ def page_translations(page, request):
             .live()
             .exclude(UNTRANSLATED_COPY)
             .select_related("locale")
+            # What the links need: reading every column of every translation cost more than
+            # the query itself.
+            .only("id", "url_path", "locale__language_code")
         )
         items = []
         for translation in pages:

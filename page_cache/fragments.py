@@ -115,7 +115,15 @@ class SiteMiddleware:
     def __call__(self, request):
         from wagtail.models import Site
 
+        def find():
+            site = Site.find_for_request(request)
+            if site is not None:
+                # Wagtail routes every request from `site.root_page.localized.specific`: kept
+                # as its specific type (the home page), that is one query fewer per request.
+                site.root_page = site.root_page.specific
+            return site
+
         request._wagtail_site = fragments.get_or_compute(
-            request, ("site", request.get_port()), lambda: Site.find_for_request(request)
+            request, ("site", request.get_port()), find
         )
         return self.get_response(request)
