@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from modelcluster.fields import ParentalKey
@@ -145,7 +146,28 @@ class HomePage(BasePage):
         return self.headline or self.seo_title or self.title
 
     def route(self, request, path_components):
-        return route_with_english_fallback(self, request, path_components, super().route)
+        return route_with_english_fallback(self, request, path_components, self.route_below)
+
+    def route_below(self, request, path_components):
+        """Wagtail's Page.route, with the home page's children (the site's sections) kept per
+        cache generation (page_cache/fragments.py): every address below the home page goes
+        through one of them, and fetching it (then its specific type) cost two queries per
+        request. A site has few sections, so they are kept whole: unknown addresses add
+        nothing to keep."""
+        if not path_components or request is None:
+            return super().route(request, path_components)
+        from page_cache.fragments import copy_for_request, fragments
+
+        sections = fragments.shared(
+            request,
+            ("home_page_children", self.pk),
+            lambda: {child.slug: child for child in self.get_children().specific()},
+        )
+        section = copy_for_request(sections.get(path_components[0]))
+        if section is None:
+            raise Http404
+        section._cached_parent_obj = self  # as Page.route does: get_parent() costs no query
+        return section.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         # The division cards, latest news and videos come from their apps' template tags.

@@ -70,7 +70,12 @@ class Fragments:
         """A copy of the model instance or list of them `compute()` returns (rows that only
         change with content), computed at most once per generation in this process like a
         fragment."""
-        return copy_for_request(self.get_or_render(request, key, lambda: (compute(), None)))
+        return copy_for_request(self.shared(request, key, compute))
+
+    def shared(self, request, key, compute):
+        """What `compute()` returns, computed at most once per generation in this process and
+        shared by every request: hand out only copies (copy_for_request) of the rows in it."""
+        return self.get_or_render(request, key, lambda: (compute(), None))
 
     def clear(self):
         with self.lock:
