@@ -110,15 +110,23 @@ def request_generation(request):
 
 
 class SiteMiddleware:
-    """Hands Wagtail the request's site (Site.find_for_request keeps it on the request as
-    `_wagtail_site`, its documented cache) from the kept copy: routing, settings and URLs all
-    start from it, and looking it up by host name is one query per request otherwise."""
+    """Hands Wagtail's page view the request's site (Site.find_for_request keeps it on the
+    request as `_wagtail_site`, its documented cache) from the kept copy: routing, settings and
+    URLs all start from it, and looking it up by host name is one query per request otherwise.
+    Only for pages: the health check and other plain views must not need the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         from wagtail.models import Site
+        from wagtail.views import serve
+
+        if view_func is not serve:
+            return None
 
         def find():
             site = Site.find_for_request(request)
@@ -131,4 +139,4 @@ class SiteMiddleware:
         request._wagtail_site = fragments.get_or_compute(
             request, ("site", request.get_port()), find
         )
-        return self.get_response(request)
+        return None

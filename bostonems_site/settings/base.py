@@ -86,8 +86,7 @@ MIDDLEWARE = [
     # CommonMiddleware, which resolves URLs (APPEND_SLASH) against the per-language patterns.
     "bostonems_site.i18n.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The Wagtail site of the request, kept per cache generation (after CommonMiddleware has
-    # checked the host name against ALLOWED_HOSTS).
+    # The Wagtail site of a page request, kept per cache generation (page_cache/fragments.py).
     "page_cache.fragments.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
