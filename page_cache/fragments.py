@@ -16,12 +16,13 @@ the fragment is rendered again after it, and every page that reuses it meanwhile
 that expiry (expire_cached_page_at). Fragments must not contain anything per request (CSRF
 tokens, CSP nonces, the visitor's own data): they are shared by every visitor.
 
-The same holds for the few rows every request reads before anything else and that only change
-with content (the Wagtail site, its settings, the site-wide text): each cost up to a
-millisecond of query building and reading per request. They are kept here too
-(`get_or_compute`), and each request gets its own copies of them and of the rows fetched with
-them, so what Wagtail caches on them for one request (the request itself, its URLs, the site's
-root page becoming the page shown) never reaches another.
+The same holds for rows many pages read that only change with content (the Wagtail site, its
+settings, the site-wide text, the news index and gallery, the site's sections, a breadcrumb
+trail): each cost up to a millisecond of query building and reading per request. They are
+kept here too (`get_or_compute`, `shared`), and each request gets its own copies of them and of
+the rows fetched with them, so what Wagtail caches on them for one request (the request itself,
+its URLs, the site's root page becoming the page shown) never reaches another. Only what many
+pages share is kept: a page's own content is the full-page cache's job.
 """
 
 import copy

@@ -34,3 +34,21 @@ def test_the_chrome_stays_in_each_pages_language(client, translated_site):
     spanish = soup(client, "/es/").select_one("footer").get_text(" ", strip=True)
     assert english != spanish
     assert soup(client, "/").select_one("footer").get_text(" ", strip=True) == english
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_a_new_section_and_a_renamed_parent_show_on_the_next_render(client, seeded_site):
+    from divisions.models import DivisionIndexPage
+
+    def trail(url):
+        return [link.get_text() for link in soup(client, url).select("nav.breadcrumbs a")]
+
+    assert client.get("/careers/").status_code == 404
+    assert trail("/divisions/field-operations/")[1] == "Divisions"
+    publish(home_page(), StandardPage(title="Careers", slug="careers"))
+    index = DivisionIndexPage.objects.get(locale__language_code="en")
+    index.title = "Our divisions"
+    index.save_revision().publish()
+    assert client.get("/careers/").status_code == 200
+    assert trail("/divisions/field-operations/")[1] == "Our divisions"
+    assert trail("/divisions/training/")[1] == "Our divisions"
