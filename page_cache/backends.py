@@ -14,15 +14,26 @@ starts and once when it ends.
 
 Configure with the real backend's settings under OPTIONS["BACKEND"] (settings/base.py's
 `fail_soft`); `is_degraded` and `check()` let the page cache and /healthz see the state.
+
+AtomicFileCache is the file cache for one node. Django's FileBasedCache.add() is has_key() then
+set(), and incr() is get() then set(): two workers can both "add" the same key, or both write
+the same increment. The page cache relies on add() as a lock (one renderer per page, one
+re-render at a time per node) and on incr() to bump the generation; with the plain file cache,
+a publish during a surge let every worker re-render at once, which is what the lock exists to
+prevent. Here both run under an exclusive lock on a file in the cache folder, as Redis' SET NX
+and INCR are atomic.
 """
 
 import contextlib
 import logging
+import os
 import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.files import locks
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -144,3 +155,25 @@ class FailSoftCache(BaseCache):
     def close(self, **kwargs):
         with contextlib.suppress(CONNECTION_ERRORS):
             self.real.close(**kwargs)
+
+
+class AtomicFileCache(FileBasedCache):
+    """FileBasedCache whose add() and incr() are atomic across the processes sharing the folder."""
+
+    @contextlib.contextmanager
+    def _exclusive(self):
+        self._createdir()  # the folder can be deleted at any time
+        with open(os.path.join(self._dir, "atomic.lock"), "ab") as lock_file:
+            locks.lock(lock_file, locks.LOCK_EX)
+            try:
+                yield
+            finally:
+                locks.unlock(lock_file)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        with self._exclusive():
+            return super().add(key, value, timeout=timeout, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        with self._exclusive():
+            return super().incr(key, delta=delta, version=version)

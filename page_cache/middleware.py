@@ -6,18 +6,18 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
 - Django's middleware keys on Vary: Cookie and caches per visitor once any cookie is set;
   wagtail-cache 3 does not support Wagtail 8;
 - purging must reach every worker and node at once. Entries carry the cache "generation" they
-  were rendered in; any content change bumps the generation in the shared cache (file cache
+  were rendered in; any content change sets a new generation in the shared cache (file cache
   on one node, Redis for several), so every process sees old entries as stale on its next
-  request. A hit costs one small round-trip for the generation; the page itself usually comes
-from a per-process copy (LocalEntries) that is only used while its generation is current.
+  request. A generation is the time of the purge in nanoseconds: unique, and it tells how long
+  ago pages went stale. A hit costs one small round-trip for the generation; the page itself
+  usually comes from a per-process copy (LocalEntries) that is only used while its generation
+  is current.
 
 Stale-while-revalidate with one renderer: a purge does not delete anything. Each key keeps its
 last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older generation, or
 past its freshness, is exactly the stale copy. The first request that finds it stale takes a
 short lock in the shared cache (`cache.add`, so one request per page across all workers and
-nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE). The lock
-expires after PAGE_CACHE_REVALIDATE_SECONDS (10 s), so a visitor sees a page at most that much
-older than the last publish (plus one render), even if the renderer dies.
+nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE).
 
 One stale page re-rendered at a time per node: a publish makes every page stale at once, and if
 each page type's first request rendered at once, every worker of the node would be rendering
@@ -26,6 +26,12 @@ nobody would serve the stale copies, so throughput fell by half and p99 rose ten
 publishes in the bench. A second lock per node (RENDER_SLOT_KEY plus the host name) lets one
 worker revalidate while the others keep serving; the next stale request after it finishes
 renders the next page. Pages with no copy at all are rendered regardless (nothing to serve).
+
+Bounded staleness: a page waits for its node's render slot for at most half of
+PAGE_CACHE_REVALIDATE_SECONDS (10 s) after it went stale, then renders without it (still one
+request per page), and a page's lock expires after PAGE_CACHE_REVALIDATE_SECONDS even if its
+renderer died. So a visitor sees a page at most 10 s older than the last publish (plus one
+render), however many pages are stale at once.
 
 Serve stale on error: when the database is unreachable the view fails with
 `DATABASE_ERRORS`; `process_exception` (and handler500 for failures outside views) turns that
@@ -137,18 +143,15 @@ def _fresh(entry):
 
 
 def bump_generation():
-    """Make every stored page stale, in every process sharing the cache."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # No generation yet (fresh or evicted cache): start one. Whatever value a racing
-        # process writes differs from what stored entries carry, so they are stale either way.
-        cache.set(GENERATION_KEY, new_generation(), timeout=None)
+    """Make every stored page stale, in every process sharing the cache. Called after the
+    change is committed; if two purges race, whichever value is written last is still newer
+    than anything rendered before either commit."""
+    cache.set(GENERATION_KEY, new_generation(), timeout=None)
 
 
 def new_generation():
-    """A starting generation that never repeats one used before the shared cache was emptied
-    (a restarted Redis must not make old per-process copies look current)."""
+    """The time now, in nanoseconds: never a generation used before, even after the shared
+    cache was emptied (a restarted Redis must not make old per-process copies look current)."""
     return time.time_ns()
 
 
@@ -221,6 +224,19 @@ def _current(copy, generation):
     return copy is not None and copy[0] == generation and _fresh(copy[1])
 
 
+def _stale_for(copy, generation):
+    """Seconds since `copy` went stale: since the purge that replaced its generation, else
+    since its freshness or its expiry ran out."""
+    copy_generation, (_status, _headers, _body, _gzipped, expires, stored_at) = copy
+    if copy_generation != generation:
+        since = generation / 1e9
+    else:
+        since = stored_at + settings.PAGE_CACHE_TIMEOUT
+        if expires is not None:
+            since = min(since, expires)
+    return time.time() - since
+
+
 def _last_copy(key, generation, recheck=False):
     """(generation, entry) of the newest copy this process can reach, or None. The shared
     cache is asked once per generation (or on `recheck`): while another request renders, the
@@ -266,7 +282,7 @@ class PageCacheMiddleware:
 
         timeout = settings.PAGE_CACHE_REVALIDATE_SECONDS
         locks = [LOCK_KEY_PREFIX + key]
-        if copy is not None:
+        if copy is not None and _stale_for(copy, generation) < timeout / 2:
             locks.insert(0, RENDER_SLOT_KEY)
         held = []
         for lock in locks:

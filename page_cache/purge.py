@@ -8,9 +8,14 @@ Models that change on every visitor action (subscribers, sessions, renditions) d
 
 Two saves don't purge, because visitors could not see them: a draft (Wagtail's save_revision and
 the editor's autosave update only the editor's bookkeeping fields, DRAFT_ONLY_FIELDS) and the
-default settings row created on first read. A save inside a transaction purges at once and
-again when the transaction commits: in between, a visitor's request may have rendered the old
-content (not committed yet) and stored it under the new generation.
+default settings row created on first read.
+
+A save inside a transaction purges once, when the transaction commits, and not at the save:
+until the commit, visitors' requests can only read the old content, so a purge then would just
+make every worker render the old pages again (a publish is one transaction with several saves;
+during a surge each extra purge is a wave of re-renders). A request that read the generation
+before the commit and rendered the old content stores it under that generation, which the
+commit's purge makes stale. A save outside a transaction purges at once.
 """
 
 from django.db import transaction
@@ -62,15 +67,14 @@ def _purge(sender, **kwargs):
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
     if _changes_public_content(sender):
-        _purge_now_and_on_commit()
+        _purge_on_commit()
 
 
-def _purge_now_and_on_commit():
-    """Purge at once, and inside a transaction once more when it commits: a visitor's request
-    between the two may have rendered the old content and stored it as current."""
-    bump_generation()
+def _purge_on_commit():
+    """Purge when the change is committed: at once in autocommit, else once per transaction
+    however many purging saves it makes."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
+    if not any(
         callback is bump_generation for _savepoints, callback, _robust in connection.run_on_commit
     ):
         transaction.on_commit(bump_generation)

@@ -166,6 +166,10 @@ def shared_caches(cache_url):
     if default["BACKEND"].endswith("FileBasedCache"):
         # Django's default of 300 files is fewer than the pages × languages this site has.
         default.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+    for config in (default, ratelimit):
+        if config["BACKEND"].endswith("FileBasedCache"):
+            # add() and incr() are locks and counters here: they must be atomic.
+            config["BACKEND"] = "page_cache.backends.AtomicFileCache"
     return {
         "default": fail_soft(default, "default"),
         "ratelimit": fail_soft(ratelimit, "ratelimit"),

@@ -1,10 +1,13 @@
+import contextlib
 import gzip
+import time
 
 import pytest
 import requests
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
@@ -340,6 +343,43 @@ def test_search_results_are_never_served_from_the_empty_search_page(client, seed
     assert results.get("X-Cache") != "HIT"
     assert 'value="ambulance"' in results.content.decode()
     assert client.get("/search/?q=ambulance").get("X-Cache") != "HIT"  # nor stored
+
+
+def test_a_page_stale_for_half_the_bound_renders_without_waiting_for_the_node(
+    client, seeded_site, monkeypatch
+):
+    client.get("/divisions/")
+    _rename_fleet_services("Fleet and Vehicle Services")
+    cache.add(RENDER_SLOT_KEY, 1)  # this node's workers are busy re-rendering other pages
+    assert client.get("/divisions/")["X-Cache"] == "STALE"
+    purged_at = time.time()
+    monkeypatch.setattr(time, "time", lambda: purged_at + 5.1)
+    fresh = client.get("/divisions/")
+    assert fresh["X-Cache"] == "MISS"
+    assert "Fleet and Vehicle Services" in fresh.content.decode()
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_a_change_purges_when_it_commits_and_a_rollback_never(committed_site):
+    client = Client()
+    client.get("/divisions/")
+    with transaction.atomic():
+        _rename_fleet_services("Fleet and Vehicle Services")
+        # Until the commit visitors can only see the old content: no reason to re-render.
+        assert client.get("/divisions/")["X-Cache"] == "HIT"
+    after_commit = client.get("/divisions/")
+    assert after_commit["X-Cache"] == "MISS"
+    assert "Fleet and Vehicle Services" in after_commit.content.decode()
+
+    with contextlib.suppress(Rollback), transaction.atomic():
+        _rename_fleet_services("Fleet Maintenance")
+        raise Rollback
+    after_rollback = client.get("/divisions/")
+    assert after_rollback["X-Cache"] == "HIT"
+    assert "Fleet and Vehicle Services" in after_rollback.content.decode()
 
 
 def test_pages_are_served_while_the_shared_cache_is_down(client, seeded_site, caplog):
