@@ -4,7 +4,14 @@ from django.utils.translation import get_language
 
 def site_text(request):
     """The site-wide wording (footer, 'page not found') in the language of the request, read
-    from the database only by templates that use it."""
+    from the database only by templates that use it, once per cache generation
+    (page_cache/fragments.py)."""
     from bostonems_site.models import SiteText
+    from page_cache.fragments import fragments
 
-    return {"site_text": SimpleLazyObject(lambda: SiteText.for_language(get_language()))}
+    def read():
+        return fragments.get_or_compute(
+            request, ("site_text",), lambda: SiteText.for_language(get_language())
+        )
+
+    return {"site_text": SimpleLazyObject(read)}

@@ -80,6 +80,21 @@ def in_language(queryset, language_code=None):
     return shown.filter(Q(pk__in=own.values("pk")) | Q(pk__in=untranslated.values("pk")))
 
 
+def site_page_in_language(request, model):
+    """The live page of a one-per-site type (the news index, the video gallery) in the active
+    language, else the English one, None when there is none. Pages all over the site link to
+    these (feed links in every head, the video boxes), so it is kept per cache generation
+    (page_cache/fragments.py) rather than looked up on each of them."""
+    from page_cache.fragments import fragments
+
+    def lookup():
+        return in_language(model.objects.live()).first()
+
+    if request is None:
+        return lookup()
+    return fragments.get_or_compute(request, ("site_page", model._meta.label), lookup)
+
+
 def under_page_in_language(page, queryset, children_only=False):
     """`queryset` narrowed to the pages below `page` (its children only, if asked) and below
     the English version of `page`, in the visitor's language (see `in_language`): a Spanish
@@ -187,6 +202,9 @@ def page_translations(page, request):
             .live()
             .exclude(UNTRANSLATED_COPY)
             .select_related("locale")
+            # What the links need: reading every column of every translation cost more than
+            # the query itself.
+            .only("id", "url_path", "locale__language_code")
         )
         items = []
         for translation in pages:

@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
@@ -145,7 +146,28 @@ class HomePage(BasePage):
         return self.headline or self.seo_title or self.title
 
     def route(self, request, path_components):
-        return route_with_english_fallback(self, request, path_components, super().route)
+        return route_with_english_fallback(self, request, path_components, self.route_below)
+
+    def route_below(self, request, path_components):
+        """Wagtail's Page.route, with the home page's children (the site's sections) kept per
+        cache generation (page_cache/fragments.py): every address below the home page goes
+        through one of them, and fetching it (then its specific type) cost two queries per
+        request. Each is fetched as Wagtail does the first time it is asked for, then kept;
+        unknown addresses keep nothing."""
+        if not path_components or request is None:
+            return super().route(request, path_components)
+        from page_cache.fragments import copy_for_request, fragments
+
+        sections = fragments.kept(request, ("home_page_sections", self.pk), dict)
+        slug = path_components[0]
+        if slug not in sections:
+            try:
+                sections[slug] = self.get_children().get(slug=slug).specific
+            except Page.DoesNotExist as error:
+                raise Http404 from error
+        section = copy_for_request(sections[slug])
+        section._cached_parent_obj = self  # as Page.route does: get_parent() costs no query
+        return section.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         # The division cards, latest news and videos come from their apps' template tags.
@@ -243,6 +265,22 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Site settings"
+
+    @classmethod
+    def for_request(cls, request):
+        """Every page reads the settings: kept per cache generation (page_cache/fragments.py)
+        instead of one query per request; the copy for this request knows the request, as
+        Wagtail's own for_request does (for page URLs)."""
+        from page_cache.fragments import fragments
+
+        attribute = cls.get_cache_attr_name()
+        if not hasattr(request, attribute):
+            site_settings = fragments.get_or_compute(
+                request, ("site_settings",), lambda: cls.for_site(Site.find_for_request(request))
+            )
+            site_settings._request = request
+            setattr(request, attribute, site_settings)
+        return getattr(request, attribute)
 
     def clean(self):
         super().clean()

@@ -24,6 +24,17 @@ TRANSCRIPT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 POSTER_FILTER = "fill-960x540|format-webp"
 # Newest first; ties (same publication date) by the order they were first published.
 NEWEST_FIRST = ["-publication_date", "-first_published_at", "-pk"]
+# The columns a video card shows (its link, title, date, length, thumbnail and summary).
+VIDEO_CARD_FIELDS = [
+    "title",
+    "url_path",
+    "summary",
+    "publication_date",
+    "thumbnail",
+    "thumbnail_alt",
+    "hosted_duration",
+    "video_file",
+]
 
 
 def iso_duration(value):
@@ -78,6 +89,24 @@ class VideoGalleryPage(BasePage):
         return self.search_description or Truncator(strip_tags(self.intro)).chars(160)
 
     @staticmethod
+    def filter_divisions(request):
+        """The divisions live videos name (English videos name English divisions), each in the
+        page's language where translated, for the filter. Every video is in this gallery (or
+        its English version): there is only one, so every address of it (each page, each
+        filter) shares the list, kept per cache generation (page_cache/fragments.py)."""
+        from page_cache.fragments import fragments
+
+        def fetch():
+            named = DivisionPage.objects.filter(videos__live=True).values("translation_key")
+            return list(
+                in_english_order(
+                    in_language(DivisionPage.objects.live().filter(translation_key__in=named))
+                ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
+            )
+
+        return fragments.get_or_compute(request, ("video_filter_divisions",), fetch)
+
+    @staticmethod
     def page_number(request, paginator):
         """Never an error page: "abc", "0" or "-1" give the first page, 99999 the last."""
         try:
@@ -90,20 +119,15 @@ class VideoGalleryPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Every video, in the page's language where translated (bostonems_site.i18n).
         videos = under_page_in_language(self, VideoPage.objects.live(), children_only=True)
-        # The divisions live videos name (English videos name English divisions), each in the
-        # page's language where translated. Every video is in this gallery (or its English
-        # version): there is only one.
-        named = DivisionPage.objects.filter(videos__live=True).values("translation_key")
-        divisions = in_english_order(
-            in_language(DivisionPage.objects.live().filter(translation_key__in=named))
-        ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
-        form = VideoFilterForm(request.GET, divisions=list(divisions))
+        form = VideoFilterForm(request.GET, divisions=self.filter_divisions(request))
         division = form.cleaned_data["division"] if form.is_valid() else None
         if division is not None:
             videos = videos.filter(related_divisions__translation_key=division.translation_key)
         videos = (
             videos.order_by(*NEWEST_FIRST)
-            .defer("transcript")
+            # What the cards show (media_library/includes/video_card.html): reading every
+            # column of each video cost more than the query.
+            .only(*VIDEO_CARD_FIELDS)
             .select_related("thumbnail", "video_file")
             .prefetch_related("thumbnail__renditions")
         )

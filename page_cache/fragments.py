@@ -1,4 +1,5 @@
-"""Rendered page chrome kept per process for one cache generation.
+"""Rendered page chrome, and the content every page reads, kept per process for one cache
+generation.
 
 Why: an uncached render spent about a third of its CPU on the same few pieces on every page
 (main menu, footer, site alert, latest news and videos, the sign-up box), each a handful of
@@ -20,8 +21,18 @@ language tree). Content that changes by the clock (an alert's start or end) give
 the fragment is rendered again after it, and every page that reuses it meanwhile still gets
 that expiry (expire_cached_page_at). Fragments must not contain anything per request (CSRF
 tokens, CSP nonces, the visitor's own data): they are shared by every visitor.
+
+The same holds for rows many pages read that only change with content (the Wagtail site, its
+settings, the site-wide text, the news index and gallery, the site's sections, a breadcrumb
+trail): each cost up to a millisecond of query building and reading per request. They are
+kept here too, in this process only (`get_or_compute`, `kept`), and each request gets its own
+copies of them and of the rows fetched with them, so what Wagtail caches on them for one
+request (the request itself, its URLs, the site's root page becoming the page shown) never
+reaches another. Only what many pages share is kept: a page's own content is the full-page
+cache's job.
 """
 
+import copy
 import hashlib
 import threading
 
@@ -47,6 +58,25 @@ class Fragments:
         """The HTML for `key`, rendered by `render()` (returning the HTML and the moment it
         stops being right, or None) at most once per generation in this process, and usually
         once per generation in all of them."""
+        html, expires = self._entry(request, key, render, across_processes=True)
+        expire_cached_page_at(request, expires)
+        return html
+
+    def get_or_compute(self, request, key, compute):
+        """A copy of the model instance or list of them `compute()` returns (rows that only
+        change with content), computed at most once per generation in this process."""
+        return copy_for_request(self.kept(request, key, compute))
+
+    def kept(self, request, key, compute):
+        """What `compute()` returns, computed at most once per generation in this process and
+        shared by its requests: hand out only copies (copy_for_request) of the rows in it.
+        Never through the shared cache: rows are cheap to read again, and pickling them is not."""
+        value, _expires = self._entry(
+            request, key, lambda: (compute(), None), across_processes=False
+        )
+        return value
+
+    def _entry(self, request, key, make, across_processes):
         generation = request_generation(request)
         key = (get_language(), request.get_host(), *key)
         with self.lock:
@@ -54,22 +84,22 @@ class Fragments:
                 self.entries = {}
                 self.generation = generation
             entry = self.entries.get(key)
+        if _unexpired(entry):
+            return entry
+        entry = _shared_entry(key, generation) if across_processes else None
         if not _unexpired(entry):
-            entry = _shared_entry(key, generation)
-            if not _unexpired(entry):
-                # Rendered outside the lock: two requests may render the same fragment once each.
-                entry = render()
+            # Made outside the lock: two requests may make the same entry once each.
+            entry = make()
+            if across_processes:
                 cache.set(
                     _shared_key(key), (generation, entry), timeout=settings.PAGE_CACHE_TIMEOUT
                 )
-            with self.lock:
-                if generation == self.generation:
-                    if len(self.entries) >= MAX_FRAGMENTS:
-                        self.entries = {}
-                    self.entries[key] = entry
-        html, expires = entry
-        expire_cached_page_at(request, expires)
-        return html
+        with self.lock:
+            if generation == self.generation:
+                if len(self.entries) >= MAX_FRAGMENTS:
+                    self.entries = {}
+                self.entries[key] = entry
+        return entry
 
     def clear(self):
         with self.lock:
@@ -96,9 +126,57 @@ def _shared_entry(key, generation):
     return None
 
 
+def copy_for_request(instance):
+    """A copy of a model instance (or of each in a list) and of the related rows fetched with
+    it (select_related): Wagtail caches per-request things on both (the site's root page
+    becomes the page shown)."""
+    if isinstance(instance, list):
+        return [copy_for_request(item) for item in instance]
+    if instance is None:
+        return None
+    duplicate = copy.copy(instance)  # Django copies the related-rows cache dict as well
+    related = duplicate._state.fields_cache
+    for name, row in related.items():
+        related[name] = copy.copy(row)
+    return duplicate
+
+
 def request_generation(request):
     """The generation, read once per request (before anything is rendered, so a fragment is
     never stored under a generation newer than the content it shows)."""
     if not hasattr(request, "_page_cache_generation"):
         request._page_cache_generation = current_generation()
     return request._page_cache_generation
+
+
+class SiteMiddleware:
+    """Hands Wagtail's page view the request's site (Site.find_for_request keeps it on the
+    request as `_wagtail_site`, its documented cache) from the kept copy: routing, settings and
+    URLs all start from it, and looking it up by host name is one query per request otherwise.
+    Only for pages: the health check and other plain views must not need the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.models import Site
+        from wagtail.views import serve
+
+        if view_func is not serve:
+            return None
+
+        def find():
+            site = Site.find_for_request(request)
+            if site is not None:
+                # Wagtail routes every request from `site.root_page.localized.specific`: kept
+                # as its specific type (the home page), that is one query fewer per request.
+                site.root_page = site.root_page.specific
+            return site
+
+        request._wagtail_site = fragments.get_or_compute(
+            request, ("site", request.get_port()), find
+        )
+        return None

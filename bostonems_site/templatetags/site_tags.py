@@ -70,7 +70,7 @@ def main_menu(context):
     if home is None:
         return {"menu_items": []}
     button_type_id = menu_button_type_id()
-    current_key, section_keys = current_sections(context.get("page"))
+    current_key, section_keys = current_sections(context.get("page"), request)
     items, buttons = [], []
     for page in top_level_pages(request, home):
         is_button = page.content_type_id == button_type_id
@@ -88,7 +88,7 @@ def main_menu(context):
     return {"menu_items": items + buttons[:1], "request": request}
 
 
-def current_sections(page):
+def current_sections(page, request):
     """The translation keys of the page shown and of its ancestors. The menu finds the current
     section by these, not by tree path: on a translated page the section is often still the
     English page (not translated yet), which lives in the English tree. The ancestors are the
@@ -96,7 +96,7 @@ def current_sections(page):
     depth = getattr(page, "depth", None) or 0  # views without a page, unsaved stand-ins
     if depth < 2:
         return None, set()
-    ancestors = trail_ancestors(page) if depth > 2 else []
+    ancestors = trail_ancestors(page, request) if depth > 2 else []
     return page.translation_key, {ancestor.translation_key for ancestor in ancestors}
 
 
@@ -108,7 +108,7 @@ def menu_home(page, request):
     if depth == 2:
         return page
     if depth > 2:
-        return trail_ancestors(page)[0]
+        return trail_ancestors(page, request)[0]
     site = Site.find_for_request(request) if request else None
     if site is None or get_language() == settings.LANGUAGE_CODE:
         return site.root_page if site else None
@@ -135,25 +135,39 @@ def footer_pages(context):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
-    return {"ancestors": trail_ancestors(page), "page": page, "request": context.get("request")}
+    request = context.get("request")
+    return {"ancestors": trail_ancestors(page, request), "page": page, "request": request}
 
 
-def trail_ancestors(page):
+def trail_ancestors(page, request):
     """The page's ancestors from the home page down, fetched once per page per request (the
-    visible breadcrumbs and the BreadcrumbList JSON-LD share them). Ancestors that are only
-    untranslated copies of English pages are marked English (see bostonems_site.i18n)."""
+    visible breadcrumbs, the BreadcrumbList JSON-LD and the menu share them), and with a
+    request once per cache generation for all pages under the same parent (siblings share
+    them: a division's trail is every division's). Ancestors that are only untranslated
+    copies of English pages are marked English (see bostonems_site.i18n)."""
     if not hasattr(page, "_trail_ancestors"):
-        # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
-        page._trail_ancestors = list(
-            page.get_ancestors()
-            .filter(depth__gt=1)
-            .annotate(
-                content_language=Case(
-                    When(UNTRANSLATED_COPY, then=F("alias_of__locale__language_code")),
-                    default=F("locale__language_code"),
+        from page_cache.fragments import fragments
+
+        def fetch():
+            # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
+            return list(
+                page.get_ancestors()
+                .filter(depth__gt=1)
+                .annotate(
+                    content_language=Case(
+                        When(UNTRANSLATED_COPY, then=F("alias_of__locale__language_code")),
+                        default=F("locale__language_code"),
+                    )
                 )
             )
-        )
+
+        if request is None:
+            page._trail_ancestors = fetch()
+        else:
+            parent_path = page.path[: -page.steplen]
+            page._trail_ancestors = fragments.get_or_compute(
+                request, ("trail_ancestors", parent_path), fetch
+            )
     return page._trail_ancestors
 
 
@@ -199,7 +213,7 @@ def seo_meta(context):
             seo.organization(site_settings, data["canonical_url"], logo_url, page.meta_description)
         )
     else:
-        pages = [*trail_ancestors(page), page]
+        pages = [*trail_ancestors(page, request), page]
         data["json_ld"] = seo.json_ld(seo.breadcrumb_list(pages, root_url, request))
     return data
 

@@ -1,20 +1,22 @@
 from django import template
 
-from bostonems_site.i18n import in_language
+from bostonems_site.i18n import in_language, site_page_in_language
 from media_library.models import NEWEST_FIRST, VideoGalleryPage, VideoPage
 
 register = template.Library()
 
 
 def _newest(videos, count):
-    return list(videos.order_by(*NEWEST_FIRST).defer("transcript")[:count])
+    # What the box shows of each (media_library/includes/video_box.html): its title, summary
+    # and link. Reading every column cost more than the query.
+    return list(videos.order_by(*NEWEST_FIRST).only("title", "summary", "url_path")[:count])
 
 
 @register.inclusion_tag("media_library/includes/video_box.html", takes_context=True)
 def latest_videos(context, count=3):
     """The "Video & Multimedia" box: the gallery's latest live videos, in the page's language
-    where translated, else in English (two queries)."""
-    gallery = in_language(VideoGalleryPage.objects.live()).first()
+    where translated, else in English (one query, once the gallery is kept)."""
+    gallery = site_page_in_language(context.get("request"), VideoGalleryPage)
     videos = _newest(in_language(VideoPage.objects.live()), count) if gallery else []
     return {
         "request": context.get("request"),
@@ -32,7 +34,7 @@ def related_videos(context, division, count=6):
         related_divisions__translation_key=division.translation_key
     )
     videos = _newest(in_language(videos), count)
-    gallery = in_language(VideoGalleryPage.objects.live()).first() if videos else None
+    gallery = site_page_in_language(context.get("request"), VideoGalleryPage) if videos else None
     return {
         "request": context.get("request"),
         "gallery": gallery,
