@@ -152,20 +152,20 @@ class HomePage(BasePage):
         """Wagtail's Page.route, with the home page's children (the site's sections) kept per
         cache generation (page_cache/fragments.py): every address below the home page goes
         through one of them, and fetching it (then its specific type) cost two queries per
-        request. Each is fetched as Wagtail does the first time it is asked for, then kept;
-        unknown addresses keep nothing."""
+        request. Unknown addresses keep nothing."""
         if not path_components or request is None:
             return super().route(request, path_components)
-        from page_cache.fragments import copy_for_request, fragments
+        from page_cache.fragments import fragments
 
-        sections = fragments.kept(request, ("home_page_sections", self.pk), dict)
         slug = path_components[0]
-        if slug not in sections:
+
+        def fetch():
             try:
-                sections[slug] = self.get_children().get(slug=slug).specific
+                return self.get_children().get(slug=slug).specific
             except Page.DoesNotExist as error:
                 raise Http404 from error
-        section = copy_for_request(sections[slug])
+
+        section = fragments.get_or_compute(request, ("home_page_section", self.pk, slug), fetch)
         section._cached_parent_obj = self  # as Page.route does: get_parent() costs no query
         return section.route(request, path_components[1:])
 

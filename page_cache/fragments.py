@@ -1,19 +1,18 @@
-"""Rendered page chrome, and the content every page reads, kept per process for one cache
-generation.
+"""Rendered page chrome, and the rows every page reads, kept for one cache generation.
 
 Why: an uncached render spent about a third of its CPU on the same few pieces on every page
 (main menu, footer, site alert, latest news and videos, the sign-up box), each a handful of
 queries and templates whose output only changes when content changes. Every content change
-already bumps the page cache's generation (page_cache/purge.py), so a fragment rendered in
-the current generation is exactly as fresh as a page rendered now: fragments live in a
-per-process dict that is emptied as soon as a request sees a new generation. No network
-round-trip and no pickling, and nothing to purge on other nodes.
+already sets a new page-cache generation (page_cache/purge.py), so a fragment rendered in the
+current generation is exactly as fresh as a page rendered now, and nothing needs purging.
 
-A fragment a process does not have yet is looked up in the shared cache before it is rendered:
-right after a purge each worker's first render would otherwise render every piece of chrome
-again, one worker after the other, while a publish during a surge is exactly when CPU is short.
-One shared entry per fragment key, holding the generation it was rendered in and overwritten
-by the next one, so publishes never add entries (the file cache culls at random when full).
+Two levels. Each process keeps fragments in a dict, emptied as soon as a request sees a new
+generation: a steady-state render pays no round-trip and no unpickling for them. A fragment the
+process does not have yet is looked up in the shared cache before it is rendered: right after a
+purge, each worker's first render would otherwise render every piece of chrome again, one worker
+after the other, while a publish during a surge is exactly when CPU is short. One shared entry
+per fragment key, holding the generation it was made in and overwritten by the next one, so
+publishes never add entries (the file cache culls at random when full).
 
 A fragment's key is everything its output depends on besides content: the language and host
 always, plus what the caller names (the active menu section for aria-current, the page's
@@ -22,14 +21,13 @@ the fragment is rendered again after it, and every page that reuses it meanwhile
 that expiry (expire_cached_page_at). Fragments must not contain anything per request (CSRF
 tokens, CSP nonces, the visitor's own data): they are shared by every visitor.
 
-The same holds for rows many pages read that only change with content (the Wagtail site, its
-settings, the site-wide text, the news index and gallery, the site's sections, a breadcrumb
-trail): each cost up to a millisecond of query building and reading per request. They are
-kept here too, in this process only (`get_or_compute`, `kept`), and each request gets its own
-copies of them and of the rows fetched with them, so what Wagtail caches on them for one
-request (the request itself, its URLs, the site's root page becoming the page shown) never
-reaches another. Only what many pages share is kept: a page's own content is the full-page
-cache's job.
+Rows many pages read that only change with content (the Wagtail site, its settings, the
+site-wide text, the news index and gallery, the site's sections, a breadcrumb trail) are kept
+the same way (`get_or_compute`, `kept`): reading one costs a millisecond or more of query
+building, pickling it a tenth of that. Each request gets its own copies of them and of the rows
+fetched with them, so what Wagtail caches on them for one request (the request itself, its
+URLs, the site's root page becoming the page shown) never reaches another. Only what many
+pages share is kept: a page's own content is the full-page cache's job.
 """
 
 import copy
@@ -58,7 +56,7 @@ class Fragments:
         """The HTML for `key`, rendered by `render()` (returning the HTML and the moment it
         stops being right, or None) at most once per generation in this process, and usually
         once per generation in all of them."""
-        html, expires = self._entry(request, key, render, across_processes=True)
+        html, expires = self._entry(request, key, render)
         expire_cached_page_at(request, expires)
         return html
 
@@ -68,15 +66,13 @@ class Fragments:
         return copy_for_request(self.kept(request, key, compute))
 
     def kept(self, request, key, compute):
-        """What `compute()` returns, computed at most once per generation in this process and
-        shared by its requests: hand out only copies (copy_for_request) of the rows in it.
-        Never through the shared cache: rows are cheap to read again, and pickling them is not."""
-        value, _expires = self._entry(
-            request, key, lambda: (compute(), None), across_processes=False
-        )
+        """What `compute()` returns, computed at most once per generation in this process (and
+        usually in all of them) and shared by its requests: hand out only copies
+        (copy_for_request) of the rows in it, and never change it."""
+        value, _expires = self._entry(request, key, lambda: (compute(), None))
         return value
 
-    def _entry(self, request, key, make, across_processes):
+    def _entry(self, request, key, make):
         generation = request_generation(request)
         key = (get_language(), request.get_host(), *key)
         with self.lock:
@@ -86,14 +82,11 @@ class Fragments:
             entry = self.entries.get(key)
         if _unexpired(entry):
             return entry
-        entry = _shared_entry(key, generation) if across_processes else None
+        entry = _shared_entry(key, generation)
         if not _unexpired(entry):
             # Made outside the lock: two requests may make the same entry once each.
             entry = make()
-            if across_processes:
-                cache.set(
-                    _shared_key(key), (generation, entry), timeout=settings.PAGE_CACHE_TIMEOUT
-                )
+            cache.set(_shared_key(key), (generation, entry), timeout=settings.PAGE_CACHE_TIMEOUT)
         with self.lock:
             if generation == self.generation:
                 if len(self.entries) >= MAX_FRAGMENTS:

@@ -20,6 +20,11 @@ def _required(name, value):
 SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""))
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 
+# Connections kept between requests: opening one costs a new PostgreSQL backend process and a
+# login, per request, which on a cache miss was a good part of the render's cost. A connection
+# left dead by a database restart is noticed by CONN_HEALTH_CHECKS (settings/base.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+
 # A cache shared by every gunicorn worker on the node; point CACHE_URL at Redis for several nodes.
 CACHES = shared_caches(env("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"))
 

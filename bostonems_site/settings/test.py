@@ -12,6 +12,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
+# Tests check what visitors see right after a change, seconds after the page was first
+# rendered: no wait before re-rendering (page_cache/tests has the test of that wait).
+PAGE_CACHE_RERENDER_INTERVAL = 0
+
 # The outgoing mail server is the one thing we fake: messages land in django.core.mail.outbox.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -328,13 +328,15 @@ def database_url():
 @contextlib.contextmanager
 def gunicorn(static_root, workers=2, **env_overrides):
     """gunicorn with production settings over the test database (commit what it should see);
-    yields its base URL."""
+    yields its base URL. Like the test settings, it re-renders a page after every change,
+    however recently it rendered it (PAGE_CACHE_RERENDER_INTERVAL has a test of its own)."""
     from django.conf import settings
 
     env = production_env(
         database_url(),
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PAGE_CACHE_RERENDER_INTERVAL=str(settings.PAGE_CACHE_RERENDER_INTERVAL),
         **env_overrides,
     )
     with Gunicorn(env, workers=workers) as server:

@@ -359,6 +359,31 @@ def test_a_page_stale_for_half_the_bound_renders_without_waiting_for_the_node(
     assert "Fleet and Vehicle Services" in fresh.content.decode()
 
 
+@override_settings(PAGE_CACHE_RERENDER_INTERVAL=4)
+def test_publishes_in_a_row_re_render_a_page_at_most_every_few_seconds(
+    client, seeded_site, monkeypatch
+):
+    client.get("/divisions/")
+    rendered_at = time.time()
+    _rename_fleet_services("Fleet and Vehicle Services")
+    soon_after = client.get("/divisions/")
+    assert soon_after["X-Cache"] == "STALE"
+    assert "Fleet Services" in soon_after.content.decode()
+    monkeypatch.setattr(time, "time", lambda: rendered_at + 4.1)
+    later = client.get("/divisions/")
+    assert later["X-Cache"] == "MISS"
+    assert "Fleet and Vehicle Services" in later.content.decode()
+
+
+@override_settings(PAGE_CACHE_RERENDER_INTERVAL=4)
+def test_the_first_publish_after_a_quiet_spell_shows_at_once(client, seeded_site, monkeypatch):
+    client.get("/divisions/")
+    quiet_until = time.time() + 60
+    monkeypatch.setattr(time, "time", lambda: quiet_until)
+    _rename_fleet_services("Fleet and Vehicle Services")
+    assert "Fleet and Vehicle Services" in client.get("/divisions/").content.decode()
+
+
 class Rollback(Exception):
     pass
 
