@@ -83,9 +83,9 @@ def in_language(queryset, language_code=None):
 def site_page_in_language(request, model):
     """The live page of a one-per-site type (the news index, the video gallery) in the active
     language, else the English one, None when there is none. Pages all over the site link to
-    these (feed links in every head, the video boxes), so it is kept per cache generation
-    (page_cache/fragments.py) rather than looked up on each of them."""
-    from page_cache.fragments import fragments
+    these (feed links in every head, the video boxes), so it is kept per content generation
+    (bostonems_site/fragments.py) rather than looked up on each of them."""
+    from bostonems_site.fragments import fragments
 
     def lookup():
         return in_language(model.objects.live()).first()

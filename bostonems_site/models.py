@@ -150,12 +150,12 @@ class HomePage(BasePage):
 
     def route_below(self, request, path_components):
         """Wagtail's Page.route, with the home page's children (the site's sections) kept per
-        cache generation (page_cache/fragments.py): every address below the home page goes
+        content generation (bostonems_site/fragments.py): every address below the home page goes
         through one of them, and fetching it (then its specific type) cost two queries per
         request. Unknown addresses keep nothing."""
         if not path_components or request is None:
             return super().route(request, path_components)
-        from page_cache.fragments import fragments
+        from bostonems_site.fragments import fragments
 
         slug = path_components[0]
 
@@ -268,10 +268,10 @@ class SiteSettings(BaseSiteSetting):
 
     @classmethod
     def for_request(cls, request):
-        """Every page reads the settings: kept per cache generation (page_cache/fragments.py)
+        """Every page reads the settings: kept per content generation (bostonems_site/fragments.py)
         instead of one query per request; the copy for this request knows the request, as
         Wagtail's own for_request does (for page URLs)."""
-        from page_cache.fragments import fragments
+        from bostonems_site.fragments import fragments
 
         attribute = cls.get_cache_attr_name()
         if not hasattr(request, attribute):

@@ -93,8 +93,8 @@ class VideoGalleryPage(BasePage):
         """The divisions live videos name (English videos name English divisions), each in the
         page's language where translated, for the filter. Every video is in this gallery (or
         its English version): there is only one, so every address of it (each page, each
-        filter) shares the list, kept per cache generation (page_cache/fragments.py)."""
-        from page_cache.fragments import fragments
+        filter) shares the list, kept per content generation (bostonems_site/fragments.py)."""
+        from bostonems_site.fragments import fragments
 
         def fetch():
             named = DivisionPage.objects.filter(videos__live=True).values("translation_key")

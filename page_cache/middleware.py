@@ -5,13 +5,13 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
   anything touches the session or the user;
 - Django's middleware keys on Vary: Cookie and caches per visitor once any cookie is set;
   wagtail-cache 3 does not support Wagtail 8;
-- purging must reach every worker and node at once. Entries carry the cache "generation" they
-  were rendered in; any content change sets a new generation in the shared cache (file cache
-  on one node, Redis for several), so every process sees old entries as stale on its next
-  request. A generation is the time of the purge in nanoseconds: unique, and it tells how long
-  ago pages went stale. A hit costs one small round-trip for the generation; the page itself
-  usually comes from a per-process copy (LocalEntries) that is only used while its generation
-  is current.
+- purging must reach every worker and node at once. Entries carry the content "generation"
+  they were rendered in (bostonems_site/content_generation.py); any content change sets a new
+  generation in the shared cache (file cache on one node, Redis for several), so every process
+  sees old entries as stale on its next request. A generation is the time of the purge in
+  nanoseconds: unique, and it tells how long ago pages went stale. A hit costs one small
+  round-trip for the generation; the page itself usually comes from a per-process copy
+  (LocalEntries) that is only used while its generation is current.
 
 Stale-while-revalidate with one renderer: a purge does not delete anything. Each key keeps its
 last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older generation, or
@@ -72,9 +72,9 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from bostonems_site.content_generation import cache_is_degraded, current_generation
 from bostonems_site.views import DATABASE_ERRORS, service_unavailable
 
-GENERATION_KEY = "pagecache:generation"
 # Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
 PAGES_STORED_KEY = "pagecache:pages-stored"
 LOCK_KEY_PREFIX = "pagecache:rendering:"
@@ -123,54 +123,15 @@ class LocalEntries:
 local_entries = LocalEntries()
 
 
-def expire_cached_page_at(request, moment):
-    """Content that changes by the clock (an alert's start or end) calls this while rendering:
-    the stored page is not served after `moment` (a datetime; None changes nothing)."""
-    if moment is None:
-        return
-    expires = moment.timestamp()
-    current = getattr(request, "page_cache_expires", None)
-    request.page_cache_expires = expires if current is None else min(current, expires)
-
-
-def _cache_is_degraded():
-    return getattr(cache, "is_degraded", False)
-
-
 def _fresh(entry):
     _status, _headers, _body, _gzipped, expires, stored_at = entry
     lifetime = (
         settings.PAGE_CACHE_REVALIDATE_SECONDS
-        if _cache_is_degraded()
+        if cache_is_degraded()
         else settings.PAGE_CACHE_TIMEOUT
     )
     now = time.time()
     return now < stored_at + lifetime and (expires is None or now < expires)
-
-
-def bump_generation():
-    """Make every stored page stale, in every process sharing the cache. Called after the
-    change is committed; if two purges race, whichever value is written last is still newer
-    than anything rendered before either commit."""
-    cache.set(GENERATION_KEY, new_generation(), timeout=None)
-
-
-def new_generation():
-    """The time now, in nanoseconds: never a generation used before, even after the shared
-    cache was emptied (a restarted Redis must not make old per-process copies look current)."""
-    return time.time_ns()
-
-
-def current_generation():
-    was_degraded = _cache_is_degraded()
-    generation = cache.get(GENERATION_KEY)
-    if was_degraded and not _cache_is_degraded():
-        bump_generation()  # content edited during the outage was purged in one process only
-        generation = None
-    if generation is None:
-        cache.add(GENERATION_KEY, new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
 
 
 def _entry_key(request):

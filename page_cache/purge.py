@@ -1,8 +1,8 @@
 """Purge the full-page cache whenever content visitors can see changes.
 
-Any page (publish, unpublish, move, delete, scheduled publishing), site or generic setting,
-snippet (alerts, interests, ...), image, document, site or redirect change bumps the cache
-generation: a page's content also shows up in menus, cards, listings and the sitemap, so
+Any page (publish, unpublish, move, delete, scheduled publishing, privacy), site or generic
+setting, snippet (alerts, interests, ...), image, document, site or redirect change bumps the
+cache generation: a page's content also shows up in menus, cards, listings and the sitemap, so
 purging everything is the only purge that is always right, and cheap at this site's size.
 Models that change on every visitor action (subscribers, sessions, renditions) don't purge.
 
@@ -23,13 +23,15 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import Locale, Page, Site
+from wagtail.models import BaseViewRestriction, Locale, Page, Site
 from wagtail.snippets.models import get_snippet_models
 
-from .middleware import bump_generation
+from bostonems_site.content_generation import bump_generation
 
 PURGING_BASES = (
     Page,
+    # Making a page or collection private (or public again) changes who may see the stored copy.
+    BaseViewRestriction,
     BaseSiteSetting,
     BaseGenericSetting,
     AbstractImage,

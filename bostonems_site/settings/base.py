@@ -86,8 +86,8 @@ MIDDLEWARE = [
     # CommonMiddleware, which resolves URLs (APPEND_SLASH) against the per-language patterns.
     "bostonems_site.i18n.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The Wagtail site of a page request, kept per cache generation (page_cache/fragments.py).
-    "page_cache.fragments.SiteMiddleware",
+    # The Wagtail site of a page request, kept per content generation (bostonems_site/fragments.py).
+    "bostonems_site.fragments.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -142,11 +142,11 @@ def breadcrumbs(context, page):
 def trail_ancestors(page, request):
     """The page's ancestors from the home page down, fetched once per page per request (the
     visible breadcrumbs, the BreadcrumbList JSON-LD and the menu share them), and with a
-    request once per cache generation for all pages under the same parent (siblings share
+    request once per content generation for all pages under the same parent (siblings share
     them: a division's trail is every division's). Ancestors that are only untranslated
     copies of English pages are marked English (see bostonems_site.i18n)."""
     if not hasattr(page, "_trail_ancestors"):
-        from page_cache.fragments import fragments
+        from bostonems_site.fragments import fragments
 
         def fetch():
             # Depth 1 is Wagtail's invisible root; the trail starts at the home page.

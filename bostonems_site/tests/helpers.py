@@ -61,9 +61,9 @@ def soup(client, url, status=200):
 
 def count_queries(client, url, status=200):
     """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed) right after
-    a content change: no page chrome kept from earlier renders (page_cache/fragments.py), the
+    a content change: no page chrome kept from earlier renders (bostonems_site/fragments.py), the
     most a miss costs; `status` None accepts any response (e.g. a 404 page)."""
-    from page_cache.middleware import bump_generation
+    from bostonems_site.content_generation import bump_generation
 
     bump_generation()
     with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:

@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
+from bostonems_site.content_generation import bump_generation
 from bostonems_site.models import SiteSettings
 from bostonems_site.settings.base import shared_caches
 from bostonems_site.tests.servers import free_port, gunicorn, redis_server
@@ -22,7 +24,6 @@ from page_cache.middleware import (
     RENDER_SLOT_KEY,
     PageCacheMiddleware,
     _entry_key,
-    bump_generation,
 )
 from page_cache.tests.faults import shared_cache_down
 
@@ -136,6 +137,16 @@ def test_settings_change_shows_at_once(client, seeded_site):
     site_settings.main_phone = "617-555-0142"
     site_settings.save()
     assert "617-555-0142" in client.get("/").content.decode()
+
+
+def test_a_page_made_private_is_no_longer_served_from_the_cache(client, seeded_site):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    client.get(division.url)
+    assert client.get(division.url)["X-Cache"] == "HIT"
+    PageViewRestriction.objects.create(page=division, restriction_type="login")
+    response = client.get(division.url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_saving_a_draft_leaves_stored_pages_current(client, seeded_site):

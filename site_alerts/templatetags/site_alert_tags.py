@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from page_cache.fragments import fragments
+from bostonems_site.fragments import fragments
 from site_alerts.models import alerts_to_show
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_alert(context):
     """The editors' site alerts in the page's language, only while switched on and between
-    their start and end times. Rendered once per cache generation and language until the next
+    their start and end times. Rendered once per content generation and language until the next
     alert change, which a cached page must not outlive either."""
     request = context.get("request")
     if request is None:

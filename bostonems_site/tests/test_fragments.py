@@ -1,11 +1,11 @@
-"""The page chrome kept between renders (page_cache/fragments.py) as visitors see it."""
+"""The page chrome kept between renders (bostonems_site/fragments.py) as visitors see it."""
 
 import pytest
 from django.test import override_settings
 
+from bostonems_site.content_generation import bump_generation
+from bostonems_site.fragments import Fragments
 from bostonems_site.tests.helpers import home_page, publish, soup
-from page_cache.fragments import Fragments
-from page_cache.middleware import bump_generation
 from standard_pages.models import StandardPage
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django import template
 
-from page_cache.fragments import fragments
+from bostonems_site.fragments import fragments
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ class FragmentNode(template.Node):
 @register.tag
 def fragment(parser, token):
     """{% fragment "name" value… %}…{% endfragment %}: the enclosed HTML rendered once per
-    page-cache generation, language, host and the values given (page_cache/fragments.py says
+    content generation, language, host and the values given (bostonems_site/fragments.py says
     when that is right)."""
     bits = token.split_contents()[1:]
     if not bits:

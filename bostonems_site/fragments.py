@@ -1,10 +1,11 @@
-"""Rendered page chrome, and the rows every page reads, kept for one cache generation.
+"""Rendered page chrome, and the rows every page reads, kept for one content generation.
 
 Why: an uncached render spent about a third of its CPU on the same few pieces on every page
 (main menu, footer, site alert, latest news and videos, the sign-up box), each a handful of
 queries and templates whose output only changes when content changes. Every content change
-already sets a new page-cache generation (page_cache/purge.py), so a fragment rendered in the
-current generation is exactly as fresh as a page rendered now, and nothing needs purging.
+already sets a new content generation (bostonems_site/content_generation.py), so a fragment
+rendered in the current generation is exactly as fresh as a page rendered now, and nothing
+needs purging.
 
 Two levels. Each process keeps fragments in a dict, emptied as soon as a request sees a new
 generation: a steady-state render pays no round-trip and no unpickling for them. A fragment the
@@ -39,7 +40,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .middleware import current_generation, expire_cached_page_at
+from .content_generation import current_generation, expire_cached_page_at
 
 # Chrome fragments per generation: languages × sections × a few pieces; a bound in case a key
 # ever varies more than intended (the dict is emptied, never grown past it).
@@ -137,9 +138,9 @@ def copy_for_request(instance):
 def request_generation(request):
     """The generation, read once per request (before anything is rendered, so a fragment is
     never stored under a generation newer than the content it shows)."""
-    if not hasattr(request, "_page_cache_generation"):
-        request._page_cache_generation = current_generation()
-    return request._page_cache_generation
+    if not hasattr(request, "_content_generation"):
+        request._content_generation = current_generation()
+    return request._content_generation
 
 
 class SiteMiddleware:
