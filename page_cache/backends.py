@@ -171,6 +171,8 @@ class AtomicFileCache(FileBasedCache):
                 locks.unlock(lock_file)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.has_key(key, version):
+            return False  # as it would under the lock: a taken lock is the common case
         with self._exclusive():
             return super().add(key, value, timeout=timeout, version=version)
 
