@@ -35,9 +35,9 @@ after a quiet spell is seen at once.
 
 Bounded staleness: a page waits for its node's render slot for at most half of
 PAGE_CACHE_REVALIDATE_SECONDS (10 s) after it went stale, then renders without it (still one
-request per page), and a page's lock expires after PAGE_CACHE_REVALIDATE_SECONDS even if its
-renderer died. So a visitor sees a page at most 10 s older than the last publish (plus one
-render; 5 s in practice), however many pages are stale at once.
+request per page). So a visitor sees a page at most about 5 s older than the last publish (the
+re-render interval or the wait for the slot, plus one render), however many pages are stale at
+once. A renderer that dies holds its page's lock for PAGE_CACHE_REVALIDATE_SECONDS at most.
 
 Serve stale on error: when the database is unreachable the view fails with
 `DATABASE_ERRORS`; `process_exception` (and handler500 for failures outside views) turns that
