@@ -32,8 +32,14 @@ class DivisionIndexPage(BasePage):
         # Every division, in the page's language where translated (bostonems_site.i18n).
         context["divisions"] = in_english_order(
             under_page_in_language(self, DivisionPage.objects.live(), children_only=True)
-        )
+        ).only(*DIVISION_CARD_FIELDS)
         return context
+
+
+# The columns a division card shows (templates/includes/division_cards.html): its icon, title,
+# summary and link. Reading every column of every division (the body too) cost more than the
+# query on a page listing them all.
+DIVISION_CARD_FIELDS = ["title", "url_path", "summary", "icon", "path"]
 
 
 class DivisionIcon(models.TextChoices):

@@ -1,7 +1,7 @@
 from django import template
 
 from bostonems_site.i18n import in_english_order, under_page_in_language
-from divisions.models import DivisionIndexPage, DivisionPage
+from divisions.models import DIVISION_CARD_FIELDS, DivisionIndexPage, DivisionPage
 
 register = template.Library()
 
@@ -16,6 +16,8 @@ def home_divisions(context):
         "division_index": under_page_in_language(
             home, DivisionIndexPage.objects.live(), children_only=True
         ).first(),
-        "divisions": in_english_order(under_page_in_language(home, DivisionPage.objects.live())),
+        "divisions": in_english_order(
+            under_page_in_language(home, DivisionPage.objects.live())
+        ).only(*DIVISION_CARD_FIELDS),
         "request": context.get("request"),
     }
