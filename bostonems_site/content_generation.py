@@ -43,6 +43,15 @@ def new_generation():
     return time.time_ns()
 
 
+def request_generation(request):
+    """The generation, read once per request, before anything is rendered: the page cache and
+    the fragments store what the request renders under it, never under a newer generation than
+    the content it shows."""
+    if not hasattr(request, "_content_generation"):
+        request._content_generation = current_generation()
+    return request._content_generation
+
+
 def current_generation():
     was_degraded = cache_is_degraded()
     generation = cache.get(GENERATION_KEY)

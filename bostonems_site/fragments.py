@@ -24,7 +24,7 @@ tokens, CSP nonces, the visitor's own data): they are shared by every visitor.
 
 Rows many pages read that only change with content (the Wagtail site, its settings, the
 site-wide text, the news index and gallery, the site's sections, a breadcrumb trail) are kept
-the same way (`get_or_compute`, `kept`): reading one costs a millisecond or more of query
+the same way (`get_or_compute`): reading one costs a millisecond or more of query
 building, pickling it a tenth of that. Each request gets its own copies of them and of the rows
 fetched with them, so what Wagtail caches on them for one request (the request itself, its
 URLs, the site's root page becoming the page shown) never reaches another. Only what many
@@ -40,7 +40,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .content_generation import current_generation, expire_cached_page_at
+from .content_generation import expire_cached_page_at, request_generation
 
 # Chrome fragments per generation: languages × sections × a few pieces; a bound in case a key
 # ever varies more than intended (the dict is emptied, never grown past it).
@@ -62,16 +62,14 @@ class Fragments:
         return html
 
     def get_or_compute(self, request, key, compute):
-        """A copy of the model instance or list of them `compute()` returns (rows that only
-        change with content), computed at most once per generation in this process."""
-        return copy_for_request(self.kept(request, key, compute))
-
-    def kept(self, request, key, compute):
-        """What `compute()` returns, computed at most once per generation in this process (and
-        usually in all of them) and shared by its requests: hand out only copies
-        (copy_for_request) of the rows in it, and never change it."""
+        """A copy (copy_for_request) of the model instance or list of them `compute()` returns
+        (rows that only change with content), computed at most once per generation in this
+        process, and usually once per generation in all of them. Without a request (a render
+        outside one, e.g. an email), computed each time."""
+        if request is None:
+            return compute()
         value, _expires = self._entry(request, key, lambda: (compute(), None))
-        return value
+        return copy_for_request(value)
 
     def _entry(self, request, key, make):
         generation = request_generation(request)
@@ -133,14 +131,6 @@ def copy_for_request(instance):
     for name, row in related.items():
         related[name] = copy.copy(row)
     return duplicate
-
-
-def request_generation(request):
-    """The generation, read once per request (before anything is rendered, so a fragment is
-    never stored under a generation newer than the content it shows)."""
-    if not hasattr(request, "_content_generation"):
-        request._content_generation = current_generation()
-    return request._content_generation
 
 
 class SiteMiddleware:

@@ -87,12 +87,11 @@ def site_page_in_language(request, model):
     (bostonems_site/fragments.py) rather than looked up on each of them."""
     from bostonems_site.fragments import fragments
 
-    def lookup():
-        return in_language(model.objects.live()).first()
-
-    if request is None:
-        return lookup()
-    return fragments.get_or_compute(request, ("site_page", model._meta.label), lookup)
+    return fragments.get_or_compute(
+        request,
+        ("site_page", model._meta.label),
+        lambda: in_language(model.objects.live()).first(),
+    )
 
 
 def under_page_in_language(page, queryset, children_only=False):

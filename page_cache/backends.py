@@ -18,7 +18,7 @@ Configure with the real backend's settings under OPTIONS["BACKEND"] (settings/ba
 AtomicFileCache is the file cache for one node. Django's FileBasedCache.add() is has_key() then
 set(), and incr() is get() then set(): two workers can both "add" the same key, or both write
 the same increment. The page cache relies on add() as a lock (one renderer per page, one
-re-render at a time per node) and on incr() to bump the generation; with the plain file cache,
+re-render at a time per node) and the rate limits on incr() to count; with the plain file cache,
 a publish during a surge let every worker re-render at once, which is what the lock exists to
 prevent. Here both run under an exclusive lock on a file in the cache folder, as Redis' SET NX
 and INCR are atomic.

@@ -72,7 +72,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from bostonems_site.content_generation import cache_is_degraded, current_generation
+from bostonems_site.content_generation import cache_is_degraded, request_generation
 from bostonems_site.views import DATABASE_ERRORS, service_unavailable
 
 # Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
@@ -248,7 +248,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = _entry_key(request)
-        generation = current_generation()
+        generation = request_generation(request)
         copy = _last_copy(key, generation)
         if _current(copy, generation):
             return _build_response(request, copy[1], "HIT")

@@ -161,13 +161,10 @@ def trail_ancestors(page, request):
                 )
             )
 
-        if request is None:
-            page._trail_ancestors = fetch()
-        else:
-            parent_path = page.path[: -page.steplen]
-            page._trail_ancestors = fragments.get_or_compute(
-                request, ("trail_ancestors", parent_path), fetch
-            )
+        parent_path = page.path[: -page.steplen]
+        page._trail_ancestors = fragments.get_or_compute(
+            request, ("trail_ancestors", parent_path), fetch
+        )
     return page._trail_ancestors
 
 
