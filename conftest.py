@@ -87,12 +87,12 @@ def _purges_inside_a_test_transaction_run_at_once(monkeypatch):
 
     purge_on_commit = purge._purge_on_commit
 
-    def purge_now_inside_a_test_transaction():
+    def purge_now_inside_a_test_transaction(page_models):
         blocks = connection.atomic_blocks
         if blocks and getattr(blocks[0], "_from_testcase", False):
-            purge.bump_generation()
+            purge.bump_generation(page_models)
         else:
-            purge_on_commit()
+            purge_on_commit(page_models)
 
     monkeypatch.setattr(purge, "_purge_on_commit", purge_now_inside_a_test_transaction)
 

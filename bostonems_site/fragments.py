@@ -29,6 +29,17 @@ building, pickling it a tenth of that. Each request gets its own copies of them 
 fetched with them, so what Wagtail caches on them for one request (the request itself, its
 URLs, the site's root page becoming the page shown) never reaches another. Only what many
 pages share is kept: a page's own content is the full-page cache's job.
+
+What a change can affect: by default a kept piece is made again after any content change. A
+piece that shows only rows of some page models names them (`page_models`, the labels of the
+models: the division cards name the division pages) and is kept until pages of those models,
+or anything other than pages, change (bostonems_site/content_generation.py): publishing news
+items during an emergency then re-renders the news box, not the list of every division. Name
+a model only when everything the piece shows comes from rows of the models named, or from the
+key; a piece used while another is made (the news index inside the news box) adds what it
+depends on to the other's, so a kept row cannot make a piece wrongly look current.
+bostonems_site/tests/test_fragments.py checks each named piece against a fresh render after
+publishing a page of every model.
 """
 
 import copy
@@ -40,82 +51,110 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .content_generation import expire_cached_page_at, request_generation
+from .content_generation import expire_cached_page_at, request_changes, request_generation
 
 # Chrome fragments per generation: languages × sections × a few pieces; a bound in case a key
 # ever varies more than intended (the dict is emptied, never grown past it).
 MAX_FRAGMENTS = 1000
+SHARED_KEY_PREFIX = "pagecache:fragment:2:"
 
 
 class Fragments:
     def __init__(self):
-        self.generation = None
         self.entries = {}
         self.lock = threading.Lock()
 
-    def get_or_render(self, request, key, render):
+    def get_or_render(self, request, key, render, page_models=None):
         """The HTML for `key`, rendered by `render()` (returning the HTML and the moment it
-        stops being right, or None) at most once per generation in this process, and usually
-        once per generation in all of them."""
-        html, expires = self._entry(request, key, render)
+        stops being right, or None) at most once per content change in this process, and
+        usually once in all of them; `page_models` as in the module's docstring."""
+        html, expires = self._entry(request, key, render, page_models)
         expire_cached_page_at(request, expires)
         return html
 
-    def get_or_compute(self, request, key, compute):
+    def get_or_compute(self, request, key, compute, page_models=None):
         """A copy (copy_for_request) of the model instance or list of them `compute()` returns
-        (rows that only change with content), computed at most once per generation in this
-        process, and usually once per generation in all of them. Without a request (a render
-        outside one, e.g. an email), computed each time."""
+        (rows that only change with content), computed at most once per content change in this
+        process, and usually once in all of them. Without a request (a render outside one, e.g.
+        an email), computed each time."""
         if request is None:
             return compute()
-        value, _expires = self._entry(request, key, lambda: (compute(), None))
+        value, _expires = self._entry(request, key, lambda: (compute(), None), page_models)
         return copy_for_request(value)
 
-    def _entry(self, request, key, make):
-        generation = request_generation(request)
+    def _entry(self, request, key, make, page_models):
         key = (get_language(), request.get_host(), *key)
         with self.lock:
-            if generation != self.generation:
-                self.entries = {}
-                self.generation = generation
-            entry = self.entries.get(key)
-        if _unexpired(entry):
-            return entry
-        entry = _shared_entry(key, generation)
-        if not _unexpired(entry):
-            # Made outside the lock: two requests may make the same entry once each.
-            entry = make()
-            cache.set(_shared_key(key), (generation, entry), timeout=settings.PAGE_CACHE_TIMEOUT)
-        with self.lock:
-            if generation == self.generation:
+            kept = self.entries.get(key)
+        if not _current(request, kept):
+            kept = _shared_entry(key)
+            if not _current(request, kept):
+                kept = _make(request, make, page_models)
+                cache.set(_shared_key(key), kept, timeout=settings.PAGE_CACHE_TIMEOUT)
+            with self.lock:
                 if len(self.entries) >= MAX_FRAGMENTS:
                     self.entries = {}
-                self.entries[key] = entry
-        return entry
+                self.entries[key] = kept
+        _depends_on(request, kept[0])
+        return kept[2]
 
     def clear(self):
         with self.lock:
             self.entries = {}
-            self.generation = None
 
 
 fragments = Fragments()
 
 
-def _unexpired(entry):
-    return entry is not None and (entry[1] is None or timezone.now() < entry[1])
+def _stamp(request, scopes):
+    """What a piece made now, depending on `scopes` (page model labels; None: everything), is
+    valid for: the content generation, or when each of those models last changed."""
+    if scopes is None:
+        return request_generation(request)
+    return tuple(sorted(request_changes(request, scopes).items()))
+
+
+def _current(request, kept):
+    """Whether `kept`, (scopes, stamp, (value, expires)), can be used for this request."""
+    if kept is None:
+        return False
+    scopes, stamp, (_value, expires) = kept
+    return (expires is None or timezone.now() < expires) and stamp == _stamp(request, scopes)
+
+
+def _make(request, make, page_models):
+    """(scopes, stamp, make()), the scopes widened by what the pieces used meanwhile depend on;
+    the stamp is read before anything is made."""
+    scopes = None if page_models is None else set(page_models)
+    stamp = _stamp(request, scopes)
+    making = request.__dict__.setdefault("_fragments_making", [])
+    making.append(scopes)
+    try:
+        entry = make()
+    finally:
+        widened = making.pop()
+    if widened is not None and widened != scopes:
+        stamp = _stamp(request, widened)  # read before the pieces that widened it were made
+    return (None if widened is None else frozenset(widened), stamp, entry)
+
+
+def _depends_on(request, scopes):
+    """Pieces being made while this one is used depend on what it depends on too."""
+    making = request.__dict__.get("_fragments_making")
+    for index, outer in enumerate(making or ()):
+        if outer is not None:
+            making[index] = None if scopes is None else outer | scopes
 
 
 def _shared_key(key):
-    return "pagecache:fragment:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    # The prefix names the entries' format: during a deploy, processes of the old and the new
+    # version share the cache, and neither may read the other's entries.
+    return SHARED_KEY_PREFIX + hashlib.sha256(repr(key).encode()).hexdigest()
 
 
-def _shared_entry(key, generation):
-    """(html, expires) rendered by another process in this generation, or None."""
-    shared = cache.get(_shared_key(key))
-    if shared is not None and shared[0] == generation:
-        return shared[1]
-    return None
+def _shared_entry(key):
+    """(scopes, stamp, (value, expires)) as another process made it, or None."""
+    return cache.get(_shared_key(key))
 
 
 def copy_for_request(instance):

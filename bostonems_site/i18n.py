@@ -91,6 +91,7 @@ def site_page_in_language(request, model):
         request,
         ("site_page", model._meta.label),
         lambda: in_language(model.objects.live()).first(),
+        page_models={model._meta.label},
     )
 
 

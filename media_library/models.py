@@ -104,7 +104,12 @@ class VideoGalleryPage(BasePage):
                 ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
             )
 
-        return fragments.get_or_compute(request, ("video_filter_divisions",), fetch)
+        return fragments.get_or_compute(
+            request,
+            ("video_filter_divisions",),
+            fetch,
+            page_models={DivisionPage._meta.label, VideoPage._meta.label},
+        )
 
     @staticmethod
     def page_number(request, paginator):

@@ -28,9 +28,9 @@ worker revalidate while the others keep serving; the next stale request after it
 renders the next page. Pages with no copy at all are rendered regardless (nothing to serve).
 
 Publishes in a row: during an emergency editors may publish every few seconds, and each publish
-makes every page stale. A page rendered less than PAGE_CACHE_RERENDER_INTERVAL (4 s) ago is not
+makes every page stale. A page rendered less than PAGE_CACHE_RERENDER_INTERVAL (5 s) ago is not
 rendered again yet: its copy is served (STALE) until it is that old, so a stream of publishes
-re-renders each page at most every 4 s rather than after each publish, and the first publish
+re-renders each page at most every 5 s rather than after each publish, and the first publish
 after a quiet spell is seen at once.
 
 Bounded staleness: a page waits for its node's render slot for at most half of

@@ -10,6 +10,11 @@ Two saves don't purge, because visitors could not see them: a draft (Wagtail's s
 the editor's autosave update only the editor's bookkeeping fields, DRAFT_ONLY_FIELDS) and the
 default settings row created on first read.
 
+A purge makes every stored page stale. It also says whether the change was confined to pages
+of some page models (an editor publishing news items), which the pieces of chrome kept between
+renders use to stay when they show none of those (bostonems_site/fragments.py); deletes, moves,
+URL changes and anything but pages affect everything.
+
 A save inside a transaction purges once, when the transaction commits, and not at the save:
 until the commit, visitors' requests can only read the old content, so a purge then would just
 make every worker render the old pages again (a publish is one transaction with several saves;
@@ -19,11 +24,12 @@ commit's purge makes stale. A save outside a transaction purges at once.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
 from wagtail.models import BaseViewRestriction, Locale, Page, Site
+from wagtail.signals import post_page_move
 from wagtail.snippets.models import get_snippet_models
 
 from bostonems_site.content_generation import bump_generation
@@ -58,7 +64,7 @@ def _changes_public_content(model):
     )
 
 
-def _purge(sender, **kwargs):
+def _purge(sender, instance=None, **kwargs):
     if kwargs.get("raw"):  # fixtures loading
         return
     if kwargs.get("created") and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
@@ -68,20 +74,82 @@ def _purge(sender, **kwargs):
     update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
-    if _changes_public_content(sender):
-        _purge_on_commit()
+    if not _changes_public_content(sender):
+        return
+    saved_page = issubclass(sender, Page) and "created" in kwargs  # post_save, not a delete
+    if saved_page and getattr(instance, "_url_path_before", None) in (None, instance.url_path):
+        _purge_on_commit(_page_models(instance))
+    else:
+        _purge_on_commit(None)
 
 
-def _purge_on_commit():
+def _remember_url_path(sender, instance, update_fields=None, raw=False, **kwargs):
+    """A page saved with a new slug or parent changes its descendants' URLs too, in rows
+    Wagtail updates without saving them one by one: noted here, so that the purge affects
+    everything."""
+    if raw or not issubclass(sender, Page):
+        return
+    instance._url_path_before = None
+    if instance.pk is None:
+        return
+    if update_fields is not None and not {"slug", "url_path"} & set(update_fields):
+        return
+    instance._url_path_before = (
+        Page.objects.filter(pk=instance.pk).values_list("url_path", flat=True).first()
+    )
+
+
+def _page_models(page):
+    """The labels of the page models a saved page is a row of (its own and those it extends),
+    which kept fragments showing them depend on; None when its type is unknown."""
+    specific_class = page.specific_class
+    if specific_class is None:
+        return None
+    return {
+        model._meta.label
+        for model in specific_class.__mro__
+        if isinstance(model, type)
+        and issubclass(model, Page)
+        and model is not Page
+        and not model._meta.abstract
+    }
+
+
+def _purge_everything(sender, **kwargs):
+    """A page moved: its descendants' addresses and places changed with it."""
+    _purge_on_commit(None)
+
+
+class PendingPurge:
+    """The purge a transaction makes when it commits: the page models it changed, or
+    everything (None) as soon as one of its changes was not a page saved."""
+
+    def __init__(self):
+        self.page_models = set()
+
+    def add(self, page_models):
+        if self.page_models is not None:
+            self.page_models = None if page_models is None else self.page_models | page_models
+
+    def __call__(self):
+        bump_generation(self.page_models)
+
+
+def _purge_on_commit(page_models):
     """Purge when the change is committed: at once in autocommit, else once per transaction
-    however many purging saves it makes."""
+    however many purging saves it makes. `page_models`: see bostonems_site/fragments.py."""
     connection = transaction.get_connection()
-    if not any(
-        callback is bump_generation for _savepoints, callback, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(bump_generation)
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, PendingPurge):
+            callback.add(page_models)
+            return
+    pending = PendingPurge()
+    pending.add(page_models)
+    transaction.on_commit(pending)
 
 
 def connect():
     post_save.connect(_purge, dispatch_uid="pagecache-purge-save")
     post_delete.connect(_purge, dispatch_uid="pagecache-purge-delete")
+    pre_save.connect(_remember_url_path, dispatch_uid="pagecache-purge-url-path")
+    post_page_move.connect(_purge_everything, dispatch_uid="pagecache-purge-move")

@@ -209,8 +209,10 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60)
 PAGE_CACHE_STALE_TIMEOUT = env.int("PAGE_CACHE_STALE_TIMEOUT", default=7 * 24 * 60 * 60)
 PAGE_CACHE_REVALIDATE_SECONDS = 10
 # A page is rendered again at most this often, however often content changes: publishes in a
-# row are shown together, the last one at most this many seconds late.
-PAGE_CACHE_RERENDER_INTERVAL = env.int("PAGE_CACHE_RERENDER_INTERVAL", default=4)
+# row are shown together, the last one at most this many seconds late. 5 s is also how long a
+# stale page may wait for its node's render slot (half of PAGE_CACHE_REVALIDATE_SECONDS), so
+# the staleness bound stays about 5 s.
+PAGE_CACHE_RERENDER_INTERVAL = env.int("PAGE_CACHE_RERENDER_INTERVAL", default=5)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p", "q"]
 

@@ -1,11 +1,18 @@
 """The page chrome kept between renders (bostonems_site/fragments.py) as visitors see it."""
 
+import re
+
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import get_page_models
 
 from bostonems_site.content_generation import bump_generation
-from bostonems_site.fragments import Fragments
-from bostonems_site.tests.helpers import home_page, publish, soup
+from bostonems_site.fragments import Fragments, fragments
+from bostonems_site.tests.helpers import empty_caches, home_page, publish, soup
+from divisions.models import DivisionIndexPage, DivisionPage
+from news.models import NewsIndexPage, NewsPage
 from standard_pages.models import StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +77,70 @@ def test_a_new_section_and_a_renamed_parent_show_on_the_next_render(client, seed
     assert client.get("/careers/").status_code == 200
     assert trail("/divisions/field-operations/")[1] == "Our divisions"
     assert trail("/divisions/training/")[1] == "Our divisions"
+
+
+def visible_html(client):
+    """The pages showing pieces kept until pages of the models they name change (`showing`:
+    the home page's division cards, news and videos, the division index's cards), in both
+    languages, as a visitor gets them (less the per-response CSP nonce)."""
+    indexes = DivisionIndexPage.objects.live().order_by("locale__language_code")
+    urls = ["/", "/es/", *(index.url for index in indexes)]
+    return {url: re.sub(r'nonce="[^"]*"', "", client.get(url).content.decode()) for url in urls}
+
+
+def rendered_afresh(client):
+    empty_caches()
+    fragments.clear()
+    return visible_html(client)
+
+
+def edits_of_every_kind():
+    """A title edit published on a live page of every page model in each language, then what
+    changes other pages' addresses or lists: a new page, an unpublished one, a new slug."""
+    for model in get_page_models():
+        for language in ("en", "es"):
+            page = model.objects.live().exact_type(model).filter(locale__language_code=language)
+            if page := page.first():
+                yield f"{model.__name__} ({language})", lambda page=page: _retitle(page)
+    yield (
+        "a new news item",
+        lambda: publish(
+            NewsIndexPage.objects.get(locale__language_code="en"),
+            NewsPage(title="Storm shelters open", slug="storm-shelters", summary="Open now."),
+        ),
+    )
+    yield "an unpublished division", lambda: DivisionPage.objects.live().first().unpublish()
+    yield (
+        "a division index with a new slug",
+        lambda: _reslug(DivisionIndexPage.objects.get(locale__language_code="en")),
+    )
+
+
+def _retitle(page):
+    page.title = f"{page.title} (updated)"
+    page.save_revision().publish()
+
+
+def _reslug(page):
+    page.slug = "our-divisions"
+    page.save_revision().publish()
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_pieces_kept_for_some_page_models_match_a_fresh_render_after_any_edit(
+    client, translated_site
+):
+    rendered_afresh(client)
+    for edit, make_edit in edits_of_every_kind():
+        make_edit()
+        kept = visible_html(client)
+        assert kept == rendered_afresh(client), edit
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_publishing_a_news_item_does_not_list_the_divisions_again(client, translated_site):
+    client.get("/")
+    _retitle(NewsPage.objects.live().filter(locale__language_code="en").first())
+    with CaptureQueriesContext(connection) as queries:
+        assert "(updated)" in client.get("/").content.decode()
+    assert not [query for query in queries if "divisions_divisionpage" in query["sql"]]
