@@ -82,6 +82,9 @@ def stack(collected_static, tmp_path_factory):
             STATIC_ROOT=str(collected_static),
             MEDIA_ROOT=str(workdir / "media"),
             NEWSLETTER_SIGNUP_LIMIT="1000",  # every sign-up here comes from 127.0.0.1
+            # As every test server: a page is rendered again after each change, however
+            # recently it was (PAGE_CACHE_RERENDER_INTERVAL has a test of its own).
+            PAGE_CACHE_RERENDER_INTERVAL="0",
         )
         manage(env, "migrate", "--noinput")
         manage(env, "load_seed_content")
