@@ -158,7 +158,27 @@ class FailSoftCache(BaseCache):
 
 
 class AtomicFileCache(FileBasedCache):
-    """FileBasedCache whose add() and incr() are atomic across the processes sharing the folder."""
+    """FileBasedCache whose add() and incr() are atomic across the processes sharing the folder,
+    and whose writes don't slow down as the folder fills.
+
+    Django's set() lists the whole folder on every write to see whether it holds MAX_ENTRIES
+    files yet (_cull): 0.4 ms per write with 50 files, 1.6 ms with 1,000, and a render after a
+    publish writes a dozen entries (the page and its kept pieces). Here each process looks at
+    most every CULL_CHECK_SECONDS; meanwhile the folder may exceed MAX_ENTRIES by what is
+    written in that second, a few renders' worth."""
+
+    CULL_CHECK_SECONDS = 1.0
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self.next_cull_check = 0.0
+
+    def _cull(self):
+        now = time.monotonic()
+        if now < self.next_cull_check:
+            return
+        self.next_cull_check = now + self.CULL_CHECK_SECONDS
+        super()._cull()
 
     @contextlib.contextmanager
     def _exclusive(self):

@@ -47,3 +47,17 @@ def test_no_increment_is_lost_between_processes(tmp_path):
     AtomicFileCache(str(tmp_path), {}).set("counter", 0, timeout=None)
     _race(_count, str(tmp_path))
     assert AtomicFileCache(str(tmp_path), {}).get("counter") == KEYS * PROCESSES
+
+
+def test_a_full_folder_is_culled_without_listing_it_on_every_write(tmp_path, monkeypatch):
+    cache = AtomicFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 2}})
+    listings = []
+    list_files = cache._list_cache_files
+    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or list_files())
+    for key in range(60):  # a burst of writes, within one check interval
+        cache.set(f"page-{key}", "<html>")
+    assert len(listings) == 1
+    assert len(list(tmp_path.glob("*.djcache"))) == 60
+    cache.next_cull_check = 0  # a second later
+    cache.set("page-60", "<html>")
+    assert len(list(tmp_path.glob("*.djcache"))) == 31  # half of the 60 culled, then the write
