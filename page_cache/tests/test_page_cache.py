@@ -13,12 +13,13 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
-from bostonems_site.content_generation import bump_generation
+from bostonems_site.content_generation import CHANGED_KEY_PREFIX, EVERYTHING, bump_generation
 from bostonems_site.models import SiteSettings
 from bostonems_site.settings.base import shared_caches
 from bostonems_site.tests.servers import free_port, gunicorn, redis_server
 from bostonems_site.tests.test_errors_and_health import database_down
 from divisions.models import DivisionPage
+from news.models import NewsPage
 from page_cache.middleware import (
     LOCK_KEY_PREFIX,
     RENDER_SLOT_KEY,
@@ -416,6 +417,33 @@ def test_a_change_purges_when_it_commits_and_a_rollback_never(committed_site):
     after_rollback = client.get("/divisions/")
     assert after_rollback["X-Cache"] == "HIT"
     assert "Fleet and Vehicle Services" in after_rollback.content.decode()
+
+
+def _last_changes():
+    labels = [EVERYTHING, NewsPage._meta.label, DivisionPage._meta.label]
+    found = cache.get_many([CHANGED_KEY_PREFIX + label for label in labels])
+    return {label: found.get(CHANGED_KEY_PREFIX + label) for label in labels}
+
+
+def test_a_commit_records_whether_it_changed_only_pages_and_of_which_models(committed_site):
+    news_item = NewsPage.objects.live().filter(locale__language_code="en").first()
+    bump_generation()
+    bump_generation({DivisionPage._meta.label})
+    before = _last_changes()
+    assert before[EVERYTHING] and before[DivisionPage._meta.label]
+    with transaction.atomic():
+        news_item.title = "Storm shelters open"
+        news_item.save_revision().publish()
+    pages_only = _last_changes()
+    assert pages_only[NewsPage._meta.label] != before[NewsPage._meta.label]
+    assert pages_only[EVERYTHING] == before[EVERYTHING]
+    assert pages_only[DivisionPage._meta.label] == before[DivisionPage._meta.label]
+
+    with transaction.atomic():
+        news_item.title = "Storm shelters are open"
+        news_item.save_revision().publish()
+        SiteSettings.objects.update_or_create(site=committed_site.get_site())[0].save()
+    assert _last_changes()[EVERYTHING] != pages_only[EVERYTHING]  # the settings may show anywhere
 
 
 def test_pages_are_served_while_the_shared_cache_is_down(client, seeded_site, caplog):
