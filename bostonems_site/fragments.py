@@ -133,7 +133,7 @@ def _make(request, make, page_models):
         entry = make()
     finally:
         widened = making.pop()
-    if widened is not None and widened != scopes:
+    if widened != scopes:
         stamp = _stamp(request, widened)  # read before the pieces that widened it were made
     return (None if widened is None else frozenset(widened), stamp, entry)
 

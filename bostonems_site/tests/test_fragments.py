@@ -144,3 +144,33 @@ def test_publishing_a_news_item_does_not_list_the_divisions_again(client, transl
     with CaptureQueriesContext(connection) as queries:
         assert "(updated)" in client.get("/").content.decode()
     assert not [query for query in queries if "divisions_divisionpage" in query["sql"]]
+
+
+def _box_using(request, inner_models, made):
+    """A box kept for news pages that uses another piece (kept for `inner_models`) inside."""
+
+    def render_box():
+        made.append("box")
+        inner = fragments.get_or_render(request, ("inner",), lambda: ("x", None), inner_models)
+        return f"<div>{inner}</div>", None
+
+    return fragments.get_or_render(request, ("box",), render_box, {"news.NewsPage"})
+
+
+@pytest.mark.parametrize(
+    ("inner_models", "unrelated_change_remakes_it"),
+    [({"news.NewsIndexPage"}, False), (None, True)],
+)
+def test_a_piece_depends_on_what_the_pieces_inside_it_depend_on(
+    rf, inner_models, unrelated_change_remakes_it
+):
+    made = []
+    _box_using(rf.get("/"), inner_models, made)
+    _box_using(rf.get("/"), inner_models, made)
+    assert made == ["box"]  # nothing changed: kept
+    bump_generation({"divisions.DivisionPage"})
+    _box_using(rf.get("/"), inner_models, made)
+    assert len(made) == (2 if unrelated_change_remakes_it else 1)
+    bump_generation({"news.NewsIndexPage"})  # what the piece inside shows
+    _box_using(rf.get("/"), inner_models, made)
+    assert made[-1] == "box" and len(made) == (3 if unrelated_change_remakes_it else 2)
