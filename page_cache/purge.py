@@ -101,11 +101,12 @@ def _remember_url_path(sender, instance, update_fields=None, raw=False, **kwargs
 
 def _page_models(page):
     """The labels of the page models a saved page is a row of (its own and those it extends),
-    which kept fragments showing them depend on; None when its type is unknown."""
+    which kept fragments showing them depend on; None (everything) when it is a plain Page (the
+    tree's root) or of a type no longer known."""
     specific_class = page.specific_class
     if specific_class is None:
         return None
-    return {
+    labels = {
         model._meta.label
         for model in specific_class.__mro__
         if isinstance(model, type)
@@ -113,6 +114,7 @@ def _page_models(page):
         and model is not Page
         and not model._meta.abstract
     }
+    return labels or None
 
 
 def _purge_everything(sender, **kwargs):
