@@ -325,18 +325,26 @@ def database_url():
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
+def env_for_test_server(database_url, **overrides):
+    """production_env for a server the tests drive. Like the test settings, it re-renders a page
+    after every change, however recently it rendered it (PAGE_CACHE_RERENDER_INTERVAL has a
+    test of its own): tests check what visitors see right after an edit."""
+    from django.conf import settings
+
+    interval = str(settings.PAGE_CACHE_RERENDER_INTERVAL)
+    return production_env(database_url, PAGE_CACHE_RERENDER_INTERVAL=interval, **overrides)
+
+
 @contextlib.contextmanager
 def gunicorn(static_root, workers=2, **env_overrides):
     """gunicorn with production settings over the test database (commit what it should see);
-    yields its base URL. Like the test settings, it re-renders a page after every change,
-    however recently it rendered it (PAGE_CACHE_RERENDER_INTERVAL has a test of its own)."""
+    yields its base URL."""
     from django.conf import settings
 
-    env = production_env(
+    env = env_for_test_server(
         database_url(),
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        PAGE_CACHE_RERENDER_INTERVAL=str(settings.PAGE_CACHE_RERENDER_INTERVAL),
         **env_overrides,
     )
     with Gunicorn(env, workers=workers) as server:

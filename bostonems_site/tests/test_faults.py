@@ -37,7 +37,7 @@ from bostonems_site.tests.servers import (
     PostgreSQL,
     Redis,
     ServerError,
-    production_env,
+    env_for_test_server,
 )
 
 pytestmark = pytest.mark.faults
@@ -71,7 +71,7 @@ def stack(collected_static, tmp_path_factory):
         postgres = stack.enter_context(start_or_skip(PostgreSQL, durable=True))
         redis = stack.enter_context(start_or_skip(Redis))
         mail = stack.enter_context(MailServer())
-        env = production_env(
+        env = env_for_test_server(
             postgres.url,
             CACHE_URL=redis.url,
             EMAIL_URL=mail.url,
@@ -82,9 +82,6 @@ def stack(collected_static, tmp_path_factory):
             STATIC_ROOT=str(collected_static),
             MEDIA_ROOT=str(workdir / "media"),
             NEWSLETTER_SIGNUP_LIMIT="1000",  # every sign-up here comes from 127.0.0.1
-            # As every test server: a page is rendered again after each change, however
-            # recently it was (PAGE_CACHE_RERENDER_INTERVAL has a test of its own).
-            PAGE_CACHE_RERENDER_INTERVAL="0",
         )
         manage(env, "migrate", "--noinput")
         manage(env, "load_seed_content")
