@@ -82,7 +82,8 @@ def current_generation():
 def request_changes(request, scopes):
     """{scope: the generation of its last change} for EVERYTHING and the page model labels in
     `scopes`, as the request first saw them: read before the request renders anything kept, so
-    a piece is never stored as newer than the content it shows. One round-trip per request."""
+    a piece is never stored as newer than the content it shows. One round-trip for the scopes
+    this request has not read yet."""
     seen = getattr(request, "_content_changes", None)
     if seen is None:
         request_generation(request)  # notices a shared cache that answers again first

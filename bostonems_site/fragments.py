@@ -7,13 +7,14 @@ already sets a new content generation (bostonems_site/content_generation.py), so
 rendered in the current generation is exactly as fresh as a page rendered now, and nothing
 needs purging.
 
-Two levels. Each process keeps fragments in a dict, emptied as soon as a request sees a new
-generation: a steady-state render pays no round-trip and no unpickling for them. A fragment the
-process does not have yet is looked up in the shared cache before it is rendered: right after a
-purge, each worker's first render would otherwise render every piece of chrome again, one worker
-after the other, while a publish during a surge is exactly when CPU is short. One shared entry
-per fragment key, holding the generation it was made in and overwritten by the next one, so
-publishes never add entries (the file cache culls at random when full).
+Two levels. Each process keeps fragments in a dict, each with the stamp of the content it was
+made from (the generation, or when the page models it names last changed): a steady-state
+render pays no round-trip and no unpickling for them. A fragment the process does not have a
+current copy of is looked up in the shared cache before it is rendered: right after a purge,
+each worker's first render would otherwise render every piece of chrome again, one worker after
+the other, while a publish during a surge is exactly when CPU is short. One shared entry per
+fragment key, holding its stamp and overwritten by the next one, so publishes never add entries
+(the file cache culls at random when full).
 
 A fragment's key is everything its output depends on besides content: the language and host
 always, plus what the caller names (the active menu section for aria-current, the page's
@@ -53,8 +54,8 @@ from django.utils.translation import get_language
 
 from .content_generation import expire_cached_page_at, request_changes, request_generation
 
-# Chrome fragments per generation: languages × sections × a few pieces; a bound in case a key
-# ever varies more than intended (the dict is emptied, never grown past it).
+# Fragments kept in a process: languages × sections × a few pieces; a bound in case a key ever
+# varies more than intended (the dict is emptied, never grown past it).
 MAX_FRAGMENTS = 1000
 SHARED_KEY_PREFIX = "pagecache:fragment:2:"
 
