@@ -2,6 +2,7 @@
 links became translatable the same way). It stays at this path because the migration files
 import it from here."""
 
+import json
 import uuid
 from collections import defaultdict
 
@@ -38,5 +39,50 @@ def translate_page_children(model_label):
                         source_keys[position] if position < len(source_keys) else uuid.uuid4()
                     )
                     row.save(update_fields=["locale", "translation_key"])
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+# wagtail-localize's namespace for the ids of translation contexts (TranslationContext.path_id).
+TRANSLATION_CONTEXT_NAMESPACE = uuid.UUID("fcab004a-2b50-11ea-978f-2e728ce88125")
+
+
+def rename_page_fields_in_saved_content(app_label, model_name, renames):
+    """After RenameField on a page model: rename the fields in what Wagtail and wagtail-localize
+    saved under the old names, so nothing an editor or translator wrote is lost. Drafts and
+    history (revisions) would otherwise reopen with those fields empty; the translation sources
+    would not match the page; and translated text would no longer be found for its field."""
+
+    def forwards(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes.ContentType")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model_name).first()
+        if content_type is None:
+            return  # a new database: nothing was saved yet
+
+        def renamed(content):
+            return {renames.get(key, key): value for key, value in content.items()}
+
+        Revision = apps.get_model("wagtailcore.Revision")
+        for revision in Revision.objects.filter(content_type=content_type).iterator():
+            revision.content = renamed(revision.content)
+            revision.save(update_fields=["content"])
+        if not apps.is_installed("wagtail_localize"):
+            return
+        TranslationSource = apps.get_model("wagtail_localize.TranslationSource")
+        sources = TranslationSource.objects.filter(specific_content_type=content_type)
+        for source in sources:
+            source.content_json = json.dumps(renamed(json.loads(source.content_json)))
+            source.save(update_fields=["content_json"])
+        TranslationContext = apps.get_model("wagtail_localize.TranslationContext")
+        contexts = TranslationContext.objects.filter(
+            object__in=sources.values("object"), path__in=list(renames)
+        )
+        for context in contexts:
+            new = renames[context.path]
+            if context.field_path == context.path:
+                context.field_path = new
+            context.path = new
+            context.path_id = uuid.uuid5(TRANSLATION_CONTEXT_NAMESPACE, new)
+            context.save(update_fields=["path", "field_path", "path_id"])
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -8,6 +7,7 @@ from wagtail.search import index
 from bostonems_site.blocks import BodyBlock
 from bostonems_site.i18n import in_english_order, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage, RelatedLink
+from bostonems_site.page_image import ImageWithAltText
 
 
 class DivisionIndexPage(BasePage):
@@ -56,7 +56,7 @@ class DivisionIcon(models.TextChoices):
     CLIPBOARD = "clipboard", "Checklist (preparedness)"
 
 
-class DivisionPage(BasePage):
+class DivisionPage(ImageWithAltText, BasePage):
     summary = models.CharField(
         max_length=400,
         help_text="One to three sentences (400 characters at most). Shown on the division cards "
@@ -68,26 +68,6 @@ class DivisionPage(BasePage):
         default=DivisionIcon.STAR_OF_LIFE,
         help_text="Pictogram on the division's card (home page and Divisions page).",
     )
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Optional wide photo at the top of the page.",
-    )
-    hero_image_alt = models.CharField(
-        "Hero image alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe what the photo shows for people who can't see it. Required with a "
-        "hero image unless you tick 'decorative'.",
-    )
-    hero_image_decorative = models.BooleanField(
-        "The hero image is decorative",
-        default=False,
-        help_text="Tick only if the photo adds nothing to the text; screen readers then skip it.",
-    )
     body = StreamField(BodyBlock(), blank=True)
     phone = models.CharField(max_length=40, blank=True, help_text="e.g. 617-343-2367")
     email = models.EmailField(blank=True)
@@ -97,14 +77,7 @@ class DivisionPage(BasePage):
     content_panels = BasePage.content_panels + [
         FieldPanel("summary"),
         FieldPanel("icon"),
-        MultiFieldPanel(
-            [
-                FieldPanel("hero_image"),
-                FieldPanel("hero_image_alt"),
-                FieldPanel("hero_image_decorative"),
-            ],
-            "Hero image",
-        ),
+        ImageWithAltText.image_panel("Hero image: an optional wide photo at the top of the page"),
         FieldPanel("body"),
         MultiFieldPanel(
             [FieldPanel("phone"), FieldPanel("email"), FieldPanel("address"), FieldPanel("hours")],
@@ -119,28 +92,6 @@ class DivisionPage(BasePage):
 
     parent_page_types = ["divisions.DivisionIndexPage"]
     subpage_types = []
-
-    def clean(self):
-        super().clean()
-        needs_alt = self.hero_image_id and not self.hero_image_decorative
-        if needs_alt and not self.hero_image_alt.strip():
-            raise ValidationError(
-                {
-                    "hero_image_alt": "Describe the hero image, or tick 'decorative' if it "
-                    "adds nothing to the text."
-                }
-            )
-
-    @property
-    def hero_alt_text(self):
-        return "" if self.hero_image_decorative else self.hero_image_alt
-
-    def get_share_image(self):
-        return self.hero_image
-
-    @property
-    def share_image_alt(self):
-        return self.hero_alt_text
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

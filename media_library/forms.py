@@ -6,7 +6,7 @@ from divisions.forms import RelatedDivisionsPageForm
 
 PUBLISH_REQUIRED = {
     "summary": "Write a short description before publishing.",
-    "thumbnail": "Choose a thumbnail image before publishing.",
+    "image": "Choose a thumbnail image before publishing.",
     "transcript": "Add a transcript before publishing: everything said in the video and "
     "important sounds or on-screen text. You can save a draft without one.",
 }
@@ -63,13 +63,6 @@ class VideoPageForm(RelatedDivisionsPageForm):
                 "captions",
                 "Uploaded videos need a captions file before they can be published: choose or "
                 "upload a WebVTT (.vtt) file. You can save a draft without one.",
-            )
-        thumbnail = cleaned_data.get("thumbnail")
-        if thumbnail and not cleaned_data.get("thumbnail_alt") and not thumbnail.description:
-            self.add_error(
-                "thumbnail_alt",
-                "Describe the thumbnail for people who cannot see it (or add a description to "
-                "the image in the image library) before publishing.",
             )
         return cleaned_data
 

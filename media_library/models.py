@@ -14,6 +14,7 @@ from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from bostonems_site.i18n import in_english_order, in_language, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from bostonems_site.page_image import ImageWithAltText
 from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
@@ -31,8 +32,9 @@ VIDEO_CARD_FIELDS = [
     "url_path",
     "summary",
     "publication_date",
-    "thumbnail",
-    "thumbnail_alt",
+    "image",
+    "image_alt",
+    "image_decorative",
     "hosted_duration",
     "video_file",
 ]
@@ -133,8 +135,8 @@ class VideoGalleryPage(BasePage):
             # What the cards show (media_library/includes/video_card.html): reading every
             # column of each video cost more than the query.
             .only(*VIDEO_CARD_FIELDS)
-            .select_related("thumbnail", "video_file")
-            .prefetch_related("thumbnail__renditions")
+            .select_related("image", "video_file")
+            .prefetch_related("image__renditions")
         )
         paginator = Paginator(videos, self.videos_per_page)
         page_obj = paginator.page(self.page_number(request, paginator))
@@ -148,7 +150,7 @@ class VideoGalleryPage(BasePage):
         return context
 
 
-class VideoPage(RelatedDivisionsMixin, BasePage):
+class VideoPage(RelatedDivisionsMixin, ImageWithAltText, BasePage):
     publication_date = models.DateField(
         default=date.today,
         help_text="When the video was first shown. The gallery and the “Video & Multimedia” "
@@ -160,21 +162,16 @@ class VideoPage(RelatedDivisionsMixin, BasePage):
         help_text="One to three sentences about the video (400 characters at most). Shown "
         "under the title, on video lists and in search results.",
     )
-    thumbnail = models.ForeignKey(
+    # Required to publish: the poster, the cards' picture and what search engines show.
+    image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
         blank=False,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="Thumbnail",
         help_text="A still picture from the video, at least 960×540 pixels (16:9). Shown on "
         "video lists, as the poster before the video plays and to search engines.",
-    )
-    thumbnail_alt = models.CharField(
-        "Thumbnail alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe what the picture shows. Leave blank to use the image's own "
-        "description from the image library (one of the two is needed to publish).",
     )
     related_divisions = ParentalManyToManyField(
         "divisions.DivisionPage",
@@ -242,9 +239,7 @@ class VideoPage(RelatedDivisionsMixin, BasePage):
     content_panels = BasePage.content_panels + [
         FieldPanel("publication_date"),
         FieldPanel("summary"),
-        MultiFieldPanel(
-            [FieldPanel("thumbnail"), FieldPanel("thumbnail_alt")], heading="Thumbnail"
-        ),
+        ImageWithAltText.image_panel("Thumbnail"),
         MultiFieldPanel(
             [
                 MediaChooserPanel("video_file", media_type="video"),
@@ -285,18 +280,7 @@ class VideoPage(RelatedDivisionsMixin, BasePage):
         except InvalidVideoURL:
             return None
 
-    @property
-    def thumbnail_alt_text(self):
-        return self.thumbnail_alt or (getattr(self.thumbnail, "description", "") or "")
-
     og_type = "video.other"
-
-    def get_share_image(self):
-        return self.thumbnail
-
-    @property
-    def share_image_alt(self):
-        return self.thumbnail_alt_text
 
     @property
     def duration(self):
@@ -356,7 +340,7 @@ class VideoPage(RelatedDivisionsMixin, BasePage):
         return ""
 
     def poster(self):
-        return self.thumbnail.get_rendition(POSTER_FILTER) if self.thumbnail else None
+        return self.image.get_rendition(POSTER_FILTER) if self.image else None
 
     def video_object(self, request, poster):
         """schema.org VideoObject for search engines (JSON-LD)."""

@@ -143,7 +143,7 @@ def load(home, stdout):
             title=title,
             summary=summary,
             publication_date=published,
-            thumbnail=sample_image(
+            image=sample_image(
                 f"Sample thumbnail: {title}",
                 f"Placeholder image for the video {title}",
                 size=(1280, 720),

@@ -15,6 +15,7 @@ from bostonems_site import seo
 from bostonems_site.blocks import BodyBlock
 from bostonems_site.i18n import under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
+from bostonems_site.page_image import ImageWithAltText
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
 
@@ -97,7 +98,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
         return NewsAtomFeed(self)(request)
 
 
-class NewsPage(RelatedDivisionsMixin, BasePage):
+class NewsPage(RelatedDivisionsMixin, ImageWithAltText, BasePage):
     date = models.DateField(
         default=timezone.localdate, help_text="Publication date shown to visitors."
     )
@@ -110,19 +111,6 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
     )
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for listings, feeds and emails."
-    )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = models.CharField(
-        "Image alt text",
-        max_length=250,
-        blank=True,
-        help_text="Describe the image. Leave blank to use the image's own description.",
     )
     body = StreamField(BodyBlock(), blank=True)
     event_start = models.DateTimeField(null=True, blank=True, help_text="Events only.")
@@ -142,7 +130,7 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
     content_panels = BasePage.content_panels + [
         FieldRowPanel([FieldPanel("date"), FieldPanel("kind")]),
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        ImageWithAltText.image_panel(),
         FieldPanel("body"),
         MultiFieldPanel(
             [
@@ -167,18 +155,7 @@ class NewsPage(RelatedDivisionsMixin, BasePage):
     class Meta:
         verbose_name = "news or event page"
 
-    @property
-    def image_alt_text(self):
-        return self.image_alt or (self.image.default_alt_text if self.image else "")
-
     og_type = "article"
-
-    def get_share_image(self):
-        return self.image
-
-    @property
-    def share_image_alt(self):
-        return self.image_alt_text
 
     @property
     def is_event(self):

@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 from django.core.management import call_command
 from django.db import OperationalError, connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -219,3 +220,17 @@ def sitemap_locations(client):
     assert response.status_code == 200
     tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own sitemap)
     return [loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)]
+
+
+def migrate(targets):
+    """Migrate the test database to `targets` ([(app, migration name)]); the apps registry of
+    that state, whose historical models fit the schema then."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest(app_label):
+    """Back to the schema of today's models, as the next tests need it."""
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes(app_label))

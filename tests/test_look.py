@@ -62,7 +62,7 @@ def test_division_cards_show_each_divisions_pictogram(client, seeded_site):
 
 
 def test_video_pages_are_videos_with_their_own_share_image(client, seeded_site):
-    video = VideoPage.objects.live().exclude(thumbnail=None).first()
+    video = VideoPage.objects.live().exclude(image=None).first()
     page = soup(client, video.url)
     assert page.find("meta", property="og:type")["content"] == "video.other"
     assert "/media/images/" in page.find("meta", property="og:image")["content"]

@@ -99,7 +99,7 @@ def test_division_page_has_title_description_canonical_and_share_image(client, s
     assert meta(page, property="og:url") == f"{root}/divisions/field-operations/"
     image = meta(page, property="og:image")
     assert image.startswith(f"{root}/media/images/") and "fill-1200x630" in image
-    assert meta(page, property="og:image:alt") == division.hero_image_alt
+    assert meta(page, property="og:image:alt") == division.image_alt
     assert meta(page, name="twitter:card") == "summary_large_image"
     assert meta(page, name="twitter:image") == image
 

@@ -1,9 +1,11 @@
+import html
 import json
 
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from bostonems_site.page_image import ALT_TEXT_MISSING
 from bostonems_site.seed import sample_image
 from divisions.models import DivisionIndexPage, DivisionPage
 from divisions.tests.test_pages import admin_add_form
@@ -22,16 +24,25 @@ def add_division(admin_client, **fields):
 
 
 def test_a_hero_image_needs_alt_text_or_the_decorative_box(admin_client, seeded_site):
-    image = sample_image("Crew", "A crew beside an ambulance")
-    response = add_division(admin_client, hero_image=str(image.pk))
+    image = sample_image("IMG_2031", "")  # no description in the image library
+    response = add_division(admin_client, image=str(image.pk))
     assert response.status_code == 200
-    assert "Describe the hero image, or tick" in response.content.decode()
+    assert ALT_TEXT_MISSING in html.unescape(response.content.decode())
     assert not DivisionPage.objects.filter(slug="peer-support").exists()
+
+
+def test_a_hero_without_words_of_its_own_uses_the_librarys_description(
+    admin_client, client, seeded_site
+):
+    image = sample_image("IMG_2031", "A crew beside an ambulance")
+    assert add_division(admin_client, image=str(image.pk)).status_code == 302
+    soup = BeautifulSoup(client.get("/divisions/peer-support/").content, "html.parser")
+    assert soup.select_one("picture img")["alt"] == "A crew beside an ambulance"
 
 
 def test_a_decorative_hero_gets_empty_alt_text(admin_client, client, seeded_site):
     image = sample_image("Crew", "A crew beside an ambulance")
-    response = add_division(admin_client, hero_image=str(image.pk), hero_image_decorative="on")
+    response = add_division(admin_client, image=str(image.pk), image_decorative="on")
     assert response.status_code == 302, response.content.decode()[:2000]
     soup = BeautifulSoup(client.get("/divisions/peer-support/").content, "html.parser")
     hero = soup.select_one("picture img")
@@ -40,9 +51,7 @@ def test_a_decorative_hero_gets_empty_alt_text(admin_client, client, seeded_site
 
 def test_a_described_hero_uses_the_editors_words(admin_client, client, seeded_site):
     image = sample_image("Crew", "A crew beside an ambulance")
-    response = add_division(
-        admin_client, hero_image=str(image.pk), hero_image_alt="Two EMTs at the station"
-    )
+    response = add_division(admin_client, image=str(image.pk), image_alt="Two EMTs at the station")
     assert response.status_code == 302
     soup = BeautifulSoup(client.get("/divisions/peer-support/").content, "html.parser")
     assert soup.select_one("picture img")["alt"] == "Two EMTs at the station"
@@ -66,8 +75,8 @@ def test_pictures_are_responsive_sized_and_lazy_below_the_fold(client, seeded_si
             title="Pictures",
             slug="pictures",
             summary="Pictures.",
-            hero_image=image,
-            hero_image_alt="The hero",
+            image=image,
+            image_alt="The hero",
             body=json.dumps(body),
         ),
     )

@@ -142,8 +142,8 @@ def test_division_page_renders_every_body_block(client, seeded_site, django_user
             title="Every Block",
             slug="every-block",
             summary="A page using every block type.",
-            hero_image=image,
-            hero_image_alt="Ambulances ready to respond",
+            image=image,
+            image_alt="Ambulances ready to respond",
             email="ems@example.org",
             hours="Monday–Friday, 9am–5pm",
             body=json.dumps(

@@ -38,7 +38,7 @@ def make_video(number, parent=None, **fields):
         "summary": f"Summary of video {number}.",
         "publication_date": date(2020, 1, 1) + timedelta(days=number),
         "hosted_duration": timedelta(minutes=1, seconds=5),
-        "thumbnail": sample_image(f"Thumb {number % 5}", "A test thumbnail", size=(320, 180)),
+        "image": sample_image(f"Thumb {number % 5}", "A test thumbnail", size=(320, 180)),
         "hosted_url": "https://youtu.be/abcdefghijk",
         "transcript": "<p>Words.</p>",
     }

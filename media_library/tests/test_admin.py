@@ -44,7 +44,7 @@ def complete_fields(**overrides):
         "slug": "new-ambulance",
         "summary": "Boston EMS shows its newest ambulance.",
         "hosted_duration": "2:10",
-        "thumbnail": str(sample_image("Ambulance still", "A new ambulance outside").id),
+        "image": str(sample_image("Ambulance still", "A new ambulance outside").id),
         "hosted_url": "https://youtu.be/dQw4w9WgXcQ",
         "transcript": rich_text(TRANSCRIPT),
     }
@@ -235,14 +235,16 @@ def test_hosted_video_length_is_validated(admin_client, video_gallery, duration,
 def test_thumbnail_needs_alt_text_to_publish(admin_client, video_gallery):
     from wagtail.images import get_image_model
 
+    from bostonems_site.page_image import ALT_TEXT_MISSING
+
     image = sample_image("Undescribed still", "")
     get_image_model().objects.filter(pk=image.pk).update(description="")
-    fields = complete_fields(thumbnail=str(image.id), **{"action-publish": "publish"})
+    fields = complete_fields(image=str(image.id), **{"action-publish": "publish"})
     response = admin_client.post(add_url(), admin_form(admin_client, add_url(), **fields))
     assert response.status_code == 200
-    assert "Describe the thumbnail" in field_errors(response)["thumbnail_alt"]
+    assert ALT_TEXT_MISSING in field_errors(response)["image_alt"]
     form = admin_form(
-        admin_client, add_url(), **fields, thumbnail_alt="Paramedics beside a new ambulance"
+        admin_client, add_url(), **fields, image_alt="Paramedics beside a new ambulance"
     )
     assert admin_client.post(add_url(), form).status_code == 302
 

@@ -1,22 +1,16 @@
-"""Moving video lengths to the media library keeps every length editors typed."""
+"""Migrations of video pages keep what editors typed: lengths moved to the media library, and
+the thumbnail moved onto the one image-with-alt-text piece every page type shares."""
 
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from testing.helpers import migrate, migrate_to_latest
 
 from .factories import make_video, video_media
 
 BEFORE = [("media_library", "0001_initial")]
 AFTER = [("media_library", "0002_video_length_from_media_library")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,6 +36,7 @@ def test_typed_lengths_survive_the_move_to_the_media_library(video_gallery):
         OldRevision.objects.filter(pk=revision.pk).update(content={**content, "duration": length})
 
     migrate(AFTER)
+    migrate_to_latest("media_library")
 
     without_length.refresh_from_db()
     with_length.refresh_from_db()
@@ -56,3 +51,29 @@ def test_typed_lengths_survive_the_move_to_the_media_library(video_gallery):
     assert hosted_revision.as_object().hosted_duration == timedelta(minutes=2, seconds=10)
     draft.refresh_from_db()
     assert "duration" not in draft.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_what_editors_wrote_on_pages_and_in_drafts(video_gallery):
+    video = make_video(1)
+    draft = video.save_revision()
+
+    # Back to the old field names: only the historical models fit the schema then.
+    old = migrate([("media_library", "0002_video_length_from_media_library")])
+    old.get_model("media_library", "VideoPage").objects.filter(pk=video.pk).update(
+        thumbnail_alt="Paramedics beside a new ambulance"
+    )
+    content = dict(draft.content)
+    content["thumbnail"] = content.pop("image")
+    content["thumbnail_alt"] = "Words in a draft"
+    del content["image_alt"], content["image_decorative"]
+    old.get_model("wagtailcore", "Revision").objects.filter(pk=draft.pk).update(content=content)
+
+    migrate_to_latest("media_library")
+
+    video.refresh_from_db()
+    assert video.image_alt == "Paramedics beside a new ambulance"
+    assert video.image_alt_text == "Paramedics beside a new ambulance"
+    draft.refresh_from_db()
+    assert draft.as_object().image_alt == "Words in a draft"
+    assert draft.as_object().image_id == video.image_id
