@@ -40,13 +40,16 @@ run: $(VENV)/.installed
 help:
 	@sed -n 's/^## \([a-zA-Z0-9_-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 18
 
-# The W3C HTML checker the test suite runs (package.json; npm leaves old file times, hence the
-# touch). Without npm the suite still runs and says the HTML was not validated; in CI that fails.
+# The checkers from the npm registry (package.json): the W3C HTML checker the test suite runs
+# and the linters for static/. npm leaves old file times, hence the touch. Without npm the
+# suite still runs and says the HTML was not validated, and lint skips static/; in CI both fail.
+NODE_TOOLS := node_modules/.installed
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
-$(VNU_JAR): package.json package-lock.json
+$(NODE_TOOLS): package.json package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: the HTML validation test will be skipped"; fi
+	else echo "npm not found: static/ is not linted and the HTML validation test will be skipped"; fi
+$(VNU_JAR): $(NODE_TOOLS)
 
 ## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true); lists the 10 slowest
 test: $(VENV)/.dev-installed lint $(VNU_JAR)
@@ -58,17 +61,24 @@ else
 	$(BIN)/pytest
 endif
 
-## lint: ruff check, ruff format --check and djhtml --check templates
-lint: $(VENV)/.dev-installed
+## lint: ruff, ruff format and djhtml for Python and templates; stylelint, prettier and eslint for static/
+lint: $(VENV)/.dev-installed $(NODE_TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	@if test -f $(NODE_TOOLS); then \
+		npx --no-install stylelint "static/**/*.css" && \
+		npx --no-install prettier --check static && \
+		npx --no-install eslint static/js; \
+	elif test "$(CI)" = true; then echo "npm is needed to lint static/ in CI"; exit 1; fi
 
-## format: fix what the linters can (ruff check --fix, ruff format, djhtml)
-format: $(VENV)/.dev-installed
+## format: fix what the linters can (ruff check --fix, ruff format, djhtml, stylelint --fix, prettier)
+format: $(VENV)/.dev-installed $(NODE_TOOLS)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+	npx --no-install stylelint --fix "static/**/*.css"
+	npx --no-install prettier --write static
 
 ## serve: the production settings under gunicorn on 127.0.0.1:8000 (plain HTTP, local only)
 serve: export DJANGO_SETTINGS_MODULE = bostonems_site.settings.production
