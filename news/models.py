@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from bostonems_site import seo
 from bostonems_site.blocks import BodyBlock
+from bostonems_site.content_generation import vary_cached_page_on
 from bostonems_site.i18n import under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 from divisions.forms import RelatedDivisionsPageForm
@@ -74,6 +75,10 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             items = paginator.page(request.GET.get("page", 1))
         except (PageNotAnInteger, EmptyPage) as error:
             raise Http404("No such page") from error
+        # "?page=01" is page 1 too: the page cache keeps only the spelling the links use.
+        vary_cached_page_on(
+            request, kind=kind, page=items.number if "page" in request.GET else None
+        )
         return self.render(
             request,
             context_overrides={

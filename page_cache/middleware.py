@@ -69,12 +69,18 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 
 from bostonems_site.content_generation import cache_is_degraded, request_generation
 from bostonems_site.views import DATABASE_ERRORS, service_unavailable
+from page_cache import takedowns
 
+# The prefix names the entries' format: during a deploy, processes of the old and the new
+# version share the cache, and neither may read the other's entries.
+ENTRY_KEY_PREFIX = "pagecache:page:2:"
 # Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
 PAGES_STORED_KEY = "pagecache:pages-stored"
 LOCK_KEY_PREFIX = "pagecache:rendering:"
@@ -124,7 +130,7 @@ local_entries = LocalEntries()
 
 
 def _fresh(entry):
-    _status, _headers, _body, _gzipped, expires, stored_at = entry
+    _status, _headers, _body, _gzipped, expires, stored_at, _seen = entry
     lifetime = (
         settings.PAGE_CACHE_REVALIDATE_SECONDS
         if cache_is_degraded()
@@ -134,15 +140,29 @@ def _fresh(entry):
     return now < stored_at + lifetime and (expires is None or now < expires)
 
 
-def _entry_key(request):
+def _kept_query(request):
+    """The request's query parameters that some page reads (PAGE_CACHE_QUERY_PARAMETERS), in
+    one spelling."""
     query = request.META.get("QUERY_STRING", "")
-    if query:
-        kept = settings.PAGE_CACHE_QUERY_PARAMETERS
-        query = urlencode(
-            sorted(p for p in parse_qsl(query, keep_blank_values=True) if p[0] in kept)
-        )
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    if not query:
+        return ""
+    kept = settings.PAGE_CACHE_QUERY_PARAMETERS
+    return urlencode(sorted(p for p in parse_qsl(query, keep_blank_values=True) if p[0] in kept))
+
+
+def _canonical_query(request):
+    """The parameters the view said its answer depends on, with the values it validated
+    (bostonems_site.content_generation.vary_cached_page_on), in the same spelling."""
+    return urlencode(sorted(getattr(request, "page_cache_parameters", {}).items()))
+
+
+def _entry_key(request, query=None):
+    """Scheme, host name (not the port: any port reaches the same pages, and each one would be
+    a new entry), path and `query` (the request's kept parameters by default)."""
+    query = _kept_query(request) if query is None else query
+    host, _port = split_domain_port(request.get_host())
+    raw = f"{request.scheme}://{host}{request.path}?{query}"
+    return ENTRY_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _accepts_gzip(request):
@@ -172,7 +192,7 @@ def _response_is_cacheable(request, response):
 
 
 def _build_response(request, entry, state):
-    status, headers, body, gzipped, _expires, _stored_at = entry
+    status, headers, body, gzipped, _expires, _stored_at, _seen = entry
     use_gzip = _accepts_gzip(request)
     response = HttpResponse(
         b"" if request.method == "HEAD" else (gzipped if use_gzip else body), status=status
@@ -187,20 +207,38 @@ def _build_response(request, entry, state):
     return response
 
 
-def _current(copy, generation):
-    return copy is not None and copy[0] == generation and _fresh(copy[1])
+def _current(copy, generation, seen):
+    return (
+        copy is not None
+        and copy[1] is not None
+        and copy[0] == generation
+        and copy[1][6] == seen
+        and _fresh(copy[1])
+    )
+
+
+def _servable(copy, seen):
+    """`copy` if it may be served as a stale copy, else None: not a "gone" marker, made after
+    the last take-down of its address (page_cache/takedowns.py), and not older than
+    PAGE_CACHE_STALE_TIMEOUT (a per-process copy can outlive the shared one)."""
+    if copy is None or copy[1] is None:
+        return None
+    _status, _headers, _body, _gzipped, _expires, stored_at, copy_seen = copy[1]
+    if copy_seen != seen or time.time() - stored_at > settings.PAGE_CACHE_STALE_TIMEOUT:
+        return None
+    return copy
 
 
 def _rendered_recently(entry):
     """Whether `entry` was rendered less than PAGE_CACHE_RERENDER_INTERVAL ago."""
-    _status, _headers, _body, _gzipped, _expires, stored_at = entry
+    _status, _headers, _body, _gzipped, _expires, stored_at, _seen = entry
     return time.time() - stored_at < settings.PAGE_CACHE_RERENDER_INTERVAL
 
 
 def _stale_for(copy, generation):
     """Seconds since `copy` went stale: since the purge that replaced its generation, else
     since its freshness or its expiry ran out."""
-    copy_generation, (_status, _headers, _body, _gzipped, expires, stored_at) = copy
+    copy_generation, (_status, _headers, _body, _gzipped, expires, stored_at, _seen) = copy
     if copy_generation != generation:
         since = generation / 1e9
     else:
@@ -224,7 +262,7 @@ def _last_copy(key, generation, recheck=False):
     return copy
 
 
-def _store(request, response, key, generation):
+def _store(request, response, key, generation, seen):
     patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_S_MAXAGE)
     body = response.content
     headers = [
@@ -232,11 +270,31 @@ def _store(request, response, key, generation):
     ]
     expires = getattr(request, "page_cache_expires", None)
     gzipped = gzip.compress(body, compresslevel=6)
-    entry = (response.status_code, headers, body, gzipped, expires, time.time())
+    entry = (response.status_code, headers, body, gzipped, expires, time.time(), seen)
     cache.set(key, (generation, entry), timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
     cache.set(PAGES_STORED_KEY, True, timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
     local_entries.put(key, generation, entry)
     return entry
+
+
+def _mark_gone(key, generation):
+    """A fresh answer that is not stored (404, a redirect, a private page) replaces the stored
+    copy with a "gone" marker, in the shared cache and here: no process serves the old copy
+    again, and the next request renders."""
+    cache.set(key, (generation, None), timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
+    local_entries.put(key, generation, None)
+
+
+def _not_stored(request, response, query, canonical):
+    """A request whose parameters are not spelled as the view validated them gets no entry
+    of its own: redirected to the spelling the view gave when it validated every parameter
+    the request has ("?page=01", "?page=abc" where the view shows page 1), else (a parameter
+    the view does not read, or one it refused with a message) answered without being stored."""
+    validated = getattr(request, "page_cache_parameters", {})
+    if {name for name, _value in parse_qsl(query, keep_blank_values=True)} <= validated.keys():
+        location = escape_uri_path(request.path) + (f"?{canonical}" if canonical else "")
+        return HttpResponseRedirect(location)
+    return response
 
 
 class PageCacheMiddleware:
@@ -247,11 +305,18 @@ class PageCacheMiddleware:
         if not _request_is_cacheable(request):
             return self.get_response(request)
 
-        key = _entry_key(request)
-        generation = request_generation(request)
+        records = takedowns.record_keys(request.path)
+        if records is None:
+            return self.get_response(request)  # deeper than any page: never stored
+        generation, found = request_generation(request, also=records)
+        seen = takedowns.seen(records, found)
+        query = _kept_query(request)
+        key = _entry_key(request, query)
         copy = _last_copy(key, generation)
-        if _current(copy, generation):
+        if _current(copy, generation, seen):
             return _build_response(request, copy[1], "HIT")
+        had_copy = copy is not None and copy[1] is not None
+        copy = _servable(copy, seen)  # taken down since: as if there were none
         if copy is not None and _rendered_recently(copy[1]):
             return _build_response(request, copy[1], "STALE")  # publishes in a row: wait a little
 
@@ -269,14 +334,20 @@ class PageCacheMiddleware:
                 return _build_response(request, copy[1], "STALE")  # another request renders
             if copy is not None:
                 copy = _last_copy(key, generation, recheck=True)  # rendered meanwhile elsewhere?
-                if _current(copy, generation):
+                if _current(copy, generation, seen):
                     return _build_response(request, copy[1], "HIT")
+                copy = _servable(copy, seen)
             response = self.get_response(request)
-            if getattr(response, "database_unavailable", False) and copy is not None:
-                return _build_response(request, copy[1], "STALE")
+            if getattr(response, "database_unavailable", False):
+                return _build_response(request, copy[1], "STALE") if copy else response
             if not _response_is_cacheable(request, response):
+                if had_copy and response.status_code < 500:
+                    _mark_gone(key, generation)
                 return response
-            entry = _store(request, response, key, generation)
+            canonical = _canonical_query(request)
+            if canonical != query:
+                return _not_stored(request, response, query, canonical)
+            entry = _store(request, response, key, generation, seen)
         finally:
             if held:
                 cache.delete_many(held)
