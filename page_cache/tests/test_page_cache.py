@@ -65,6 +65,23 @@ def test_logged_in_editors_are_never_served_or_stored(admin_client, client, seed
     assert admin_client.get("/").get("X-Cache") is None
 
 
+def test_a_page_rendered_for_a_signed_in_user_is_never_stored():
+    """A session cookie already bypasses the cache (above); behind it, a response rendered for
+    a user signed in some other way during the request (no cookie came with it) is not stored:
+    the next visitor must not get that user's page."""
+    from django.http import HttpResponse
+
+    editor = get_user_model()(username="editor")  # any User instance is authenticated
+
+    def signs_in(request):
+        request.user = editor
+        return HttpResponse("Hello, editor")
+
+    assert "X-Cache" not in _run_middleware(signs_in, as_request=True)
+    visitor = _run_middleware(lambda: HttpResponse("Hello, visitor"))
+    assert visitor.content == b"Hello, visitor"
+
+
 def test_editor_pages_are_not_stored_for_visitors(admin_client, client, seeded_site):
     admin_client.get("/divisions/")
     assert client.get("/divisions/")["X-Cache"] == "MISS"
@@ -82,9 +99,11 @@ def test_requests_with_pending_messages_bypass_the_cache(client, seeded_site):
     assert "X-Cache" not in client.get("/")
 
 
-def _run_middleware(response_factory, path="/some-page/"):
+def _run_middleware(response_factory, path="/some-page/", as_request=False):
+    """The page cache around a view `response_factory()` (given the request: `as_request`)."""
     request = RequestFactory().get(path)
-    return PageCacheMiddleware(lambda req: response_factory())(request)
+    view = response_factory if as_request else (lambda req: response_factory())
+    return PageCacheMiddleware(view)(request)
 
 
 def test_responses_that_set_cookies_are_not_stored():
