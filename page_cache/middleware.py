@@ -10,14 +10,16 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
   generation in the shared cache (file cache on one node, Redis for several), so every process
   sees old entries as stale on its next request. A generation is the time of the purge in
   nanoseconds: unique, and it tells how long ago pages went stale. A hit costs one small
-  round-trip for the generation; the page itself usually comes from a per-process copy
-  (LocalEntries) that is only used while its generation is current.
+  round-trip for the generation and the take-down records of its address; the page itself
+  usually comes from a per-process copy (LocalEntries) that is only used while its generation
+  is current.
 
 Stale-while-revalidate with one renderer: a purge does not delete anything. Each key keeps its
 last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older generation, or
 past its freshness, is exactly the stale copy. The first request that finds it stale takes a
 short lock in the shared cache (`cache.add`, so one request per page across all workers and
-nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE).
+nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE), unless
+the page was taken down since (below).
 
 One stale page re-rendered at a time per node: a publish makes every page stale at once, and if
 each page type's first request rendered at once, every worker of the node would be rendering
@@ -44,15 +46,32 @@ Serve stale on error: when the database is unreachable the view fails with
 into the designed 503 page with Retry-After, and for a cacheable request the last good copy
 is served instead, as STALE. No copy: the 503.
 
-Cache keys: scheme, host, path and only the query parameters some page reads
-(PAGE_CACHE_QUERY_PARAMETERS: pagination, filters, the search text). Others (?cb=N, utm_*)
-don't create entries, so anonymous traffic can't fill the cache; rate-limit counters live in
-their own cache alias anyway.
+Take-downs win over every cache (the rule, also in docs/deployment.md): a copy is served after
+its page changed only as the stale copy above (while re-rendering, within the re-render
+interval, while the database is down), and never once the page, or a page above it, was
+unpublished, expired, deleted, restricted, moved or renamed after the copy was made
+(page_cache/takedowns.py: the purge records the address; each request reads the records of its
+address in the round-trip that reads the generation; a copy keeps the records it saw). Such a
+request renders, as if there were no copy: a 404, the login page, or during a database outage
+the 503. A fresh answer that is not stored (404, 410, a redirect, a private page) replaces the
+stored copy with a "gone" marker (None), in the shared cache and this process, so nobody
+serves the old copy as stale again. Ordinary publishes keep stale-while-revalidate.
+
+Cache keys, bounded: scheme, host name (not the port), path and only the query parameters
+some page reads (PAGE_CACHE_QUERY_PARAMETERS: pagination, filters, the search text), and of
+those only the values the view validated (vary_cached_page_on): a request spelled otherwise is
+redirected to the spelling the view gave, or answered without being stored, so made-up values
+never add entries. Search results say `private` and are never stored. Others (?cb=N, utm_*)
+are ignored. Paths deeper than takedowns.MAX_DEPTH are never stored. The generation and the
+take-down records live in their own never-culled cache alias (content_generation.PURGES_CACHE);
+rate-limit counters in theirs.
 
 Cache down: the backend is wrapped by page_cache/backends.py, which answers from per-process
-memory while the shared cache is unreachable. Then purges reach one process only, so copies are
-fresh for PAGE_CACHE_REVALIDATE_SECONDS only; when the shared cache answers again every process
-that saw the outage bumps the generation once (edits made meanwhile were never purged there).
+memory while the shared cache is unreachable or answers errors (out of memory, read-only). Then
+purges reach one process only, so copies are fresh for PAGE_CACHE_REVALIDATE_SECONDS only; when
+the shared cache answers again every process that saw the outage bumps the generation once
+(edits made meanwhile were never purged there). Meanwhile copies made before the outage are
+never served as stale: what was taken down cannot be read (page_cache/takedowns.py).
 
 Entries are stored with a precompressed gzip body, so a hit does no rendering and no compression.
 The middleware sits first in MIDDLEWARE: stored responses already carry the headers every other
