@@ -87,12 +87,14 @@ def _purges_inside_a_test_transaction_run_at_once(monkeypatch):
 
     purge_on_commit = purge._purge_on_commit
 
-    def purge_now_inside_a_test_transaction(page_models):
+    def purge_now_inside_a_test_transaction(page_models, taken_down=()):
         blocks = connection.atomic_blocks
         if blocks and getattr(blocks[0], "_from_testcase", False):
-            purge.bump_generation(page_models)
+            pending = purge.PendingPurge()
+            pending.add(page_models, taken_down)
+            pending()
         else:
-            purge_on_commit(page_models)
+            purge_on_commit(page_models, taken_down)
 
     monkeypatch.setattr(purge, "_purge_on_commit", purge_now_inside_a_test_transaction)
 

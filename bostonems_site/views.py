@@ -71,8 +71,9 @@ def search(request):
         {"query": query, "results": results_page},
     )
     if query:
-        # Results for any text a visitor types: not worth a shared cache entry each (and
-        # a flood of them would push stored pages out).
+        # Results for any text a visitor types are never stored: not worth a shared cache
+        # entry each, and unbounded (the empty search page is stored; a "?page=" without a
+        # query is not read, so it is not stored either: page_cache/middleware.py).
         patch_cache_control(response, private=True)
     return response
 
@@ -132,10 +133,13 @@ def healthz(request):
     render without it. The mail queue (newsletter emails) never fails the check: a stopped worker
     delays email, not pages; it shows "delayed" so monitoring can alert on it.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     database = _database_state()
-    cache_up = cache.check() if hasattr(cache, "check") else True
+    # The pages' alias and the one holding the content generation (settings' shared_caches).
+    cache_up = all(
+        caches[alias].check() for alias in ("default", "purges") if hasattr(caches[alias], "check")
+    )
     pages_in_cache = cache_up and import_string(settings.HEALTH_PAGES_STORED)()
     mail_queue_state = import_string(settings.HEALTH_MAIL_QUEUE_STATE)
     mail_queue, waiting = mail_queue_state() if database == "ok" else ("unavailable", None)

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
+from bostonems_site import seo
 from bostonems_site.i18n import in_english_order, in_language, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 from bostonems_site.page_image import ImageWithAltText
@@ -19,6 +20,7 @@ from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
 from media_library.webvtt import MAX_BYTES, WebVTTError, parse_webvtt
+from page_cache.content_generation import vary_cached_page_on
 from page_cache.fragments import fragments
 
 TRANSCRIPT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
@@ -140,6 +142,14 @@ class VideoGalleryPage(BasePage):
         )
         paginator = Paginator(videos, self.videos_per_page)
         page_obj = paginator.page(self.page_number(request, paginator))
+        # What the page shows, as its links spell it: "?page=abc" or "?page=99999" is sent to
+        # the page shown (page 1, the last), an unknown division to the whole gallery, rather
+        # than stored under a new address (page_cache/middleware.py).
+        vary_cached_page_on(
+            request,
+            division=division.slug if division is not None else None,
+            page=page_obj.number if "page" in request.GET else None,
+        )
         context.update(
             filter_form=form,
             division=division,
@@ -352,13 +362,16 @@ class VideoPage(RelatedDivisionsMixin, ImageWithAltText, BasePage):
             "uploadDate": self.publication_date.isoformat(),
             "url": self.get_full_url(request),
         }
+        # From the site's address, not the request's: the page is stored for every port and
+        # host name spelling a visitor's Host header may use.
+        root_url = seo.site_root_url(request)
         if poster is not None:
-            data["thumbnailUrl"] = [request.build_absolute_uri(poster.url)]
+            data["thumbnailUrl"] = [seo.absolute(root_url, poster.url)]
         if self.duration:
             data["duration"] = self.iso_duration
         hosted = self.hosted_video
         if self.video_file is not None:
-            data["contentUrl"] = request.build_absolute_uri(self.video_file.url)
+            data["contentUrl"] = seo.absolute(root_url, self.video_file.url)
         elif hosted is not None:
             data["embedUrl"] = hosted.embed_url
         return data

@@ -18,6 +18,7 @@ from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 from bostonems_site.page_image import ImageWithAltText
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
+from page_cache.content_generation import vary_cached_page_on
 
 
 class NewsKind(models.TextChoices):
@@ -75,6 +76,10 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             items = paginator.page(request.GET.get("page", 1))
         except (PageNotAnInteger, EmptyPage) as error:
             raise Http404("No such page") from error
+        # "?page=01" is page 1 too: the page cache keeps only the spelling the links use.
+        vary_cached_page_on(
+            request, kind=kind, page=items.number if "page" in request.GET else None
+        )
         return self.render(
             request,
             context_overrides={

@@ -6,11 +6,12 @@ Wagtail's rendition cache and anything added later all reach the cache through
 `django.core.cache.caches`; wrapping the backend once covers every caller, and a forgotten
 caller cannot bring pages down again.
 
-While the real backend raises connection errors, every call goes to a per-process LocMemCache
-instead: pages still render and are kept briefly per worker, counters count per worker. The
-real backend is retried at most every RETRY_SECONDS, so an outage costs one failed connection
-attempt per worker every few seconds, not one per request, and the fault is logged once when it
-starts and once when it ends.
+While the real backend raises errors (CACHE_ERRORS: it is unreachable, or Redis answers with an
+error, as it does when it is out of memory or a read-only replica), every call goes to a
+per-process LocMemCache instead: pages still render and are kept briefly per worker, counters
+count per worker. The real backend is retried at most every RETRY_SECONDS, so an outage costs
+one failed attempt per worker every few seconds, not one per request, and the fault is logged
+once when it starts and once when it ends.
 
 Configure with the real backend's settings under OPTIONS["BACKEND"] (settings/base.py's
 `fail_soft`); `is_degraded` and `check()` let the page cache and /healthz see the state.
@@ -41,18 +42,20 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 5
 
 
-def _connection_errors():
+def _cache_errors():
     errors = [OSError, EOFError]
     try:
         import redis.exceptions
     except ImportError:  # only the Redis backend needs it
         pass
     else:
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
+        # Not only connection errors: an OOM or READONLY answer (ResponseError) is just as
+        # much a cache that cannot be used, and must not turn pages and sign-ups into 500s.
+        errors.append(redis.exceptions.RedisError)
     return tuple(errors)
 
 
-CONNECTION_ERRORS = _connection_errors()
+CACHE_ERRORS = _cache_errors()
 
 
 class FailSoftCache(BaseCache):
@@ -73,10 +76,12 @@ class FailSoftCache(BaseCache):
         return self.down_since is not None
 
     def check(self):
-        """Ask the real backend directly (for /healthz): True when it answers."""
+        """Ask the real backend directly (for /healthz): True when it stores and answers (a
+        Redis out of memory or read-only still answers reads)."""
         try:
+            self.real.set("fail-soft:check", 1, timeout=60)
             self.real.get("fail-soft:check")
-        except CONNECTION_ERRORS:
+        except CACHE_ERRORS:
             return False
         return True
 
@@ -85,7 +90,7 @@ class FailSoftCache(BaseCache):
             return getattr(self.fallback, name)(*args, **kwargs)
         try:
             result = getattr(self.real, name)(*args, **kwargs)
-        except CONNECTION_ERRORS as error:
+        except CACHE_ERRORS as error:
             self._went_down(error)
             return getattr(self.fallback, name)(*args, **kwargs)
         if self.down_since is not None:
@@ -153,7 +158,7 @@ class FailSoftCache(BaseCache):
         return self._call("clear")
 
     def close(self, **kwargs):
-        with contextlib.suppress(CONNECTION_ERRORS):
+        with contextlib.suppress(CACHE_ERRORS):
             self.real.close(**kwargs)
 
 

@@ -15,15 +15,29 @@ division cards) stays right while neither those labels nor EVERYTHING change: af
 a news item the next render of the home page reuses the division cards and renders only the
 news box again. Values are compared for equality only, never ordered, so clocks that differ
 between nodes cannot make an old piece look current.
+
+These few keys (and the page cache's record of what was taken down, page_cache/takedowns.py)
+live in a cache alias of their own, PURGES_CACHE, never beside the stored pages: the file cache
+culls at random when it holds MAX_ENTRIES, and losing the generation made every page of the
+site a miss at once (a site-wide re-render that anyone could trigger by filling the cache).
+They are written without expiry and only by editors' changes, so that alias stays a handful of
+keys and never reaches its limit; on Redis, pages expire and these keys don't, so a
+`volatile-*` eviction policy never evicts them (docs/deployment.md).
 """
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 GENERATION_KEY = "pagecache:generation"
 EVERYTHING = "*"
 CHANGED_KEY_PREFIX = "pagecache:changed:"
+PURGES_CACHE = "purges"
+
+
+def purges():
+    """The cache alias holding the generation and the other records purges write."""
+    return caches[PURGES_CACHE]
 
 
 def expire_cached_page_at(request, moment):
@@ -36,20 +50,36 @@ def expire_cached_page_at(request, moment):
     request.page_cache_expires = expires if current is None else min(current, expires)
 
 
+def vary_cached_page_on(request, **parameters):
+    """A view that reads query parameters (settings.PAGE_CACHE_QUERY_PARAMETERS) names the ones
+    its answer depends on, with the values it validated, as its links spell them (None: left
+    out). The page cache stores only the address that spells exactly these; any other spelling
+    (an invented parameter, "?page=01", a page number past the end the view clamped) is
+    redirected to this one, so made-up values never add stored pages."""
+    named = getattr(request, "page_cache_parameters", {})
+    named.update({name: str(value) for name, value in parameters.items() if value is not None})
+    request.page_cache_parameters = named
+
+
 def cache_is_degraded():
-    """Whether the shared cache is unreachable (page_cache/backends.py answers from memory)."""
-    return getattr(cache, "is_degraded", False)
+    """Whether the shared cache is unreachable or failing (page_cache/backends.py answers from
+    memory): the pages' alias or the purges'."""
+    return any(getattr(caches[alias], "is_degraded", False) for alias in ("default", PURGES_CACHE))
 
 
-def bump_generation(page_models=None):
+def bump_generation(page_models=None, also=()):
     """Make every stored page stale, in every process sharing the cache. Called after the
     change is committed; if two purges race, whichever value is written last is still newer
     than anything rendered before either commit. `page_models`: the labels of the page models
-    the change was confined to, or None for any other change (see the module's docstring)."""
+    the change was confined to, or None for any other change (see the module's docstring).
+    `also`: other keys of the purges alias set to the new generation, written first, so that
+    whoever reads the new generation reads them too (the page cache's take-down records)."""
     generation = new_generation()
     scopes = sorted(page_models) if page_models else [EVERYTHING]
     changed = {CHANGED_KEY_PREFIX + scope: generation for scope in scopes}
-    cache.set_many({GENERATION_KEY: generation, **changed}, timeout=None)
+    if also:
+        purges().set_many(dict.fromkeys(also, generation), timeout=None)
+    purges().set_many({GENERATION_KEY: generation, **changed}, timeout=None)
 
 
 def new_generation():
@@ -58,25 +88,31 @@ def new_generation():
     return time.time_ns()
 
 
-def request_generation(request):
+def request_generation(request, also=()):
     """The generation, read once per request, before anything is rendered: the page cache
     stores what the request renders under it, never under a newer generation than the content
-    it shows."""
+    it shows. With `also` (keys of the purges alias), returns (generation, {key: value found})
+    read in the same round-trip; only the first call of a request may ask for them."""
     if not hasattr(request, "_content_generation"):
-        request._content_generation = current_generation()
-    return request._content_generation
+        request._content_generation, found = current_generation(also)
+    elif also:
+        raise RuntimeError("The generation was read before; read the other keys with it.")
+    return (request._content_generation, found) if also else request._content_generation
 
 
-def current_generation():
-    was_degraded = cache_is_degraded()
-    generation = cache.get(GENERATION_KEY)
-    if was_degraded and not cache_is_degraded():
+def current_generation(also=()):
+    """(generation, {key: value} for the keys `also` that are present), in one round-trip."""
+    state = purges()
+    was_degraded = getattr(state, "is_degraded", False)
+    found = state.get_many([GENERATION_KEY, *also])
+    generation = found.pop(GENERATION_KEY, None)
+    if was_degraded and not getattr(state, "is_degraded", False):
         bump_generation()  # content edited during the outage was purged in one process only
         generation = None
     if generation is None:
-        cache.add(GENERATION_KEY, new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+        state.add(GENERATION_KEY, new_generation(), timeout=None)
+        generation = state.get(GENERATION_KEY)
+    return generation, found
 
 
 def request_changes(request, scopes):
@@ -96,13 +132,14 @@ def request_changes(request, scopes):
 
 def _changes(scopes):
     keys = {CHANGED_KEY_PREFIX + scope: scope for scope in scopes}
-    found = cache.get_many(list(keys))
+    state = purges()
+    found = state.get_many(list(keys))
     for key in keys.keys() - found.keys():
-        # Never recorded (or evicted, or the cache was emptied): a new value, which matches no
-        # piece kept before, so everything kept for that scope is made again once.
-        cache.add(key, new_generation(), timeout=None)
+        # Never recorded (or the cache was emptied): a new value, which matches no piece kept
+        # before, so everything kept for that scope is made again once.
+        state.add(key, new_generation(), timeout=None)
     if len(found) < len(keys):
-        found.update(cache.get_many([key for key in keys if key not in found]))
+        found.update(state.get_many([key for key in keys if key not in found]))
     # Still missing (the cache cannot hold it): a value of this request only, which nothing
     # kept will ever match.
     return {scope: found.get(key, new_generation()) for key, scope in keys.items()}

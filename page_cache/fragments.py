@@ -17,6 +17,7 @@ fragment key, holding its stamp and overwritten by the next one, so publishes ne
 (the file cache culls at random when full).
 
 A fragment's key is everything its output depends on besides content: the language and host
+name (not the port, which the Host header may give as anything: each would be a new entry)
 always, plus what the caller names (the active menu section for aria-current, the page's
 language tree). Content that changes by the clock (an alert's start or end) gives its moment:
 the fragment is rendered again after it, and every page that reuses it meanwhile still gets
@@ -49,6 +50,7 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -84,7 +86,7 @@ class Fragments:
         return copy_for_request(value)
 
     def _entry(self, request, key, make, page_models):
-        key = (get_language(), request.get_host(), *key)
+        key = (get_language(), split_domain_port(request.get_host())[0], *key)
         with self.lock:
             kept = self.entries.get(key)
         if not _current(request, kept):
@@ -200,7 +202,7 @@ class SiteMiddleware:
                 site.root_page = site.root_page.specific
             return site
 
-        request._wagtail_site = fragments.get_or_compute(
-            request, ("site", request.get_port()), find
-        )
+        # Kept per host name, not per port: this site has one Site per host name (ports
+        # would let anyone add entries).
+        request._wagtail_site = fragments.get_or_compute(request, ("site",), find)
         return None

@@ -10,14 +10,16 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
   generation in the shared cache (file cache on one node, Redis for several), so every process
   sees old entries as stale on its next request. A generation is the time of the purge in
   nanoseconds: unique, and it tells how long ago pages went stale. A hit costs one small
-  round-trip for the generation; the page itself usually comes from a per-process copy
-  (LocalEntries) that is only used while its generation is current.
+  round-trip for the generation and the take-down records of its address; the page itself
+  usually comes from a per-process copy (LocalEntries) that is only used while its generation
+  is current.
 
 Stale-while-revalidate with one renderer: a purge does not delete anything. Each key keeps its
 last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older generation, or
 past its freshness, is exactly the stale copy. The first request that finds it stale takes a
 short lock in the shared cache (`cache.add`, so one request per page across all workers and
-nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE).
+nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE), unless
+the page was taken down since (below).
 
 One stale page re-rendered at a time per node: a publish makes every page stale at once, and if
 each page type's first request rendered at once, every worker of the node would be rendering
@@ -44,15 +46,32 @@ Serve stale on error: when the database is unreachable the view fails with
 into the designed 503 page with Retry-After, and for a cacheable request the last good copy
 is served instead, as STALE. No copy: the 503.
 
-Cache keys: scheme, host, path and only the query parameters some page reads
-(PAGE_CACHE_QUERY_PARAMETERS: pagination, filters, the search text). Others (?cb=N, utm_*)
-don't create entries, so anonymous traffic can't fill the cache; rate-limit counters live in
-their own cache alias anyway.
+Take-downs win over every cache (the rule, also in docs/deployment.md): a copy is served after
+its page changed only as the stale copy above (while re-rendering, within the re-render
+interval, while the database is down), and never once the page, or a page above it, was
+unpublished, expired, deleted, restricted, moved or renamed after the copy was made
+(page_cache/takedowns.py: the purge records the address; each request reads the records of its
+address in the round-trip that reads the generation; a copy keeps the records it saw). Such a
+request renders, as if there were no copy: a 404, the login page, or during a database outage
+the 503. A fresh answer that is not stored (404, 410, a redirect, a private page) replaces the
+stored copy with a "gone" marker (None), in the shared cache and this process, so nobody
+serves the old copy as stale again. Ordinary publishes keep stale-while-revalidate.
+
+Cache keys, bounded: scheme, host name (not the port), path and only the query parameters
+some page reads (PAGE_CACHE_QUERY_PARAMETERS: pagination, filters, the search text), and of
+those only the values the view validated (vary_cached_page_on): a request spelled otherwise is
+redirected to the spelling the view gave, or answered without being stored, so made-up values
+never add entries. Search results say `private` and are never stored. Others (?cb=N, utm_*)
+are ignored. Paths deeper than takedowns.MAX_DEPTH are never stored. The generation and the
+take-down records live in their own never-culled cache alias (content_generation.PURGES_CACHE);
+rate-limit counters in theirs.
 
 Cache down: the backend is wrapped by page_cache/backends.py, which answers from per-process
-memory while the shared cache is unreachable. Then purges reach one process only, so copies are
-fresh for PAGE_CACHE_REVALIDATE_SECONDS only; when the shared cache answers again every process
-that saw the outage bumps the generation once (edits made meanwhile were never purged there).
+memory while the shared cache is unreachable or answers errors (out of memory, read-only). Then
+purges reach one process only, so copies are fresh for PAGE_CACHE_REVALIDATE_SECONDS only; when
+the shared cache answers again every process that saw the outage bumps the generation once
+(edits made meanwhile were never purged there). Meanwhile copies made before the outage are
+never served as stale: what was taken down cannot be read (page_cache/takedowns.py).
 
 Entries are stored with a precompressed gzip body, so a hit does no rendering and no compression.
 The middleware sits first in MIDDLEWARE: stored responses already carry the headers every other
@@ -70,12 +89,19 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.module_loading import import_string
+
+from page_cache import takedowns
 
 from .content_generation import cache_is_degraded, request_generation
 
+# The prefix names the entries' format: during a deploy, processes of the old and the new
+# version share the cache, and neither may read the other's entries.
+ENTRY_KEY_PREFIX = "pagecache:page:2:"
 # Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
 PAGES_STORED_KEY = "pagecache:pages-stored"
 LOCK_KEY_PREFIX = "pagecache:rendering:"
@@ -128,7 +154,7 @@ local_entries = LocalEntries()
 
 
 def _fresh(entry):
-    _status, _headers, _body, _gzipped, expires, stored_at = entry
+    _status, _headers, _body, _gzipped, expires, stored_at, _seen = entry
     lifetime = (
         settings.PAGE_CACHE_REVALIDATE_SECONDS
         if cache_is_degraded()
@@ -138,15 +164,29 @@ def _fresh(entry):
     return now < stored_at + lifetime and (expires is None or now < expires)
 
 
-def _entry_key(request):
+def _kept_query(request):
+    """The request's query parameters that some page reads (PAGE_CACHE_QUERY_PARAMETERS), in
+    one spelling."""
     query = request.META.get("QUERY_STRING", "")
-    if query:
-        kept = settings.PAGE_CACHE_QUERY_PARAMETERS
-        query = urlencode(
-            sorted(p for p in parse_qsl(query, keep_blank_values=True) if p[0] in kept)
-        )
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
+    if not query:
+        return ""
+    kept = settings.PAGE_CACHE_QUERY_PARAMETERS
+    return urlencode(sorted(p for p in parse_qsl(query, keep_blank_values=True) if p[0] in kept))
+
+
+def _canonical_query(request):
+    """The parameters the view said its answer depends on, with the values it validated
+    (page_cache.content_generation.vary_cached_page_on), in the same spelling."""
+    return urlencode(sorted(getattr(request, "page_cache_parameters", {}).items()))
+
+
+def _entry_key(request, query=None):
+    """Scheme, host name (not the port: any port reaches the same pages, and each one would be
+    a new entry), path and `query` (the request's kept parameters by default)."""
+    query = _kept_query(request) if query is None else query
+    host, _port = split_domain_port(request.get_host())
+    raw = f"{request.scheme}://{host}{request.path}?{query}"
+    return ENTRY_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _accepts_gzip(request):
@@ -176,7 +216,7 @@ def _response_is_cacheable(request, response):
 
 
 def _build_response(request, entry, state):
-    status, headers, body, gzipped, _expires, _stored_at = entry
+    status, headers, body, gzipped, _expires, _stored_at, _seen = entry
     use_gzip = _accepts_gzip(request)
     response = HttpResponse(
         b"" if request.method == "HEAD" else (gzipped if use_gzip else body), status=status
@@ -191,20 +231,38 @@ def _build_response(request, entry, state):
     return response
 
 
-def _current(copy, generation):
-    return copy is not None and copy[0] == generation and _fresh(copy[1])
+def _current(copy, generation, seen):
+    return (
+        copy is not None
+        and copy[1] is not None
+        and copy[0] == generation
+        and copy[1][6] == seen
+        and _fresh(copy[1])
+    )
+
+
+def _servable(copy, seen):
+    """`copy` if it may be served as a stale copy, else None: not a "gone" marker, made after
+    the last take-down of its address (page_cache/takedowns.py), and not older than
+    PAGE_CACHE_STALE_TIMEOUT (a per-process copy can outlive the shared one)."""
+    if copy is None or copy[1] is None:
+        return None
+    _status, _headers, _body, _gzipped, _expires, stored_at, copy_seen = copy[1]
+    if copy_seen != seen or time.time() - stored_at > settings.PAGE_CACHE_STALE_TIMEOUT:
+        return None
+    return copy
 
 
 def _rendered_recently(entry):
     """Whether `entry` was rendered less than PAGE_CACHE_RERENDER_INTERVAL ago."""
-    _status, _headers, _body, _gzipped, _expires, stored_at = entry
+    _status, _headers, _body, _gzipped, _expires, stored_at, _seen = entry
     return time.time() - stored_at < settings.PAGE_CACHE_RERENDER_INTERVAL
 
 
 def _stale_for(copy, generation):
     """Seconds since `copy` went stale: since the purge that replaced its generation, else
     since its freshness or its expiry ran out."""
-    copy_generation, (_status, _headers, _body, _gzipped, expires, stored_at) = copy
+    copy_generation, (_status, _headers, _body, _gzipped, expires, stored_at, _seen) = copy
     if copy_generation != generation:
         since = generation / 1e9
     else:
@@ -228,7 +286,7 @@ def _last_copy(key, generation, recheck=False):
     return copy
 
 
-def _store(request, response, key, generation):
+def _store(request, response, key, generation, seen):
     patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_S_MAXAGE)
     body = response.content
     headers = [
@@ -236,11 +294,31 @@ def _store(request, response, key, generation):
     ]
     expires = getattr(request, "page_cache_expires", None)
     gzipped = gzip.compress(body, compresslevel=6)
-    entry = (response.status_code, headers, body, gzipped, expires, time.time())
+    entry = (response.status_code, headers, body, gzipped, expires, time.time(), seen)
     cache.set(key, (generation, entry), timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
     cache.set(PAGES_STORED_KEY, True, timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
     local_entries.put(key, generation, entry)
     return entry
+
+
+def _mark_gone(key, generation):
+    """A fresh answer that is not stored (404, a redirect, a private page) replaces the stored
+    copy with a "gone" marker, in the shared cache and here: no process serves the old copy
+    again, and the next request renders."""
+    cache.set(key, (generation, None), timeout=settings.PAGE_CACHE_STALE_TIMEOUT)
+    local_entries.put(key, generation, None)
+
+
+def _not_stored(request, response, query, canonical):
+    """A request whose parameters are not spelled as the view validated them gets no entry
+    of its own: redirected to the spelling the view gave when it validated every parameter
+    the request has ("?page=01", "?page=abc" where the view shows page 1), else (a parameter
+    the view does not read, or one it refused with a message) answered without being stored."""
+    validated = getattr(request, "page_cache_parameters", {})
+    if {name for name, _value in parse_qsl(query, keep_blank_values=True)} <= validated.keys():
+        location = escape_uri_path(request.path) + (f"?{canonical}" if canonical else "")
+        return HttpResponseRedirect(location)
+    return response
 
 
 class PageCacheMiddleware:
@@ -251,11 +329,18 @@ class PageCacheMiddleware:
         if not _request_is_cacheable(request):
             return self.get_response(request)
 
-        key = _entry_key(request)
-        generation = request_generation(request)
+        records = takedowns.record_keys(request.path)
+        if records is None:
+            return self.get_response(request)  # deeper than any page: never stored
+        generation, found = request_generation(request, also=records)
+        seen = takedowns.seen(records, found)
+        query = _kept_query(request)
+        key = _entry_key(request, query)
         copy = _last_copy(key, generation)
-        if _current(copy, generation):
+        if _current(copy, generation, seen):
             return _build_response(request, copy[1], "HIT")
+        had_copy = copy is not None and copy[1] is not None
+        copy = _servable(copy, seen)  # taken down since: as if there were none
         if copy is not None and _rendered_recently(copy[1]):
             return _build_response(request, copy[1], "STALE")  # publishes in a row: wait a little
 
@@ -273,14 +358,20 @@ class PageCacheMiddleware:
                 return _build_response(request, copy[1], "STALE")  # another request renders
             if copy is not None:
                 copy = _last_copy(key, generation, recheck=True)  # rendered meanwhile elsewhere?
-                if _current(copy, generation):
+                if _current(copy, generation, seen):
                     return _build_response(request, copy[1], "HIT")
+                copy = _servable(copy, seen)
             response = self.get_response(request)
-            if getattr(response, "database_unavailable", False) and copy is not None:
-                return _build_response(request, copy[1], "STALE")
+            if getattr(response, "database_unavailable", False):
+                return _build_response(request, copy[1], "STALE") if copy else response
             if not _response_is_cacheable(request, response):
+                if had_copy and response.status_code < 500:
+                    _mark_gone(key, generation)
                 return response
-            entry = _store(request, response, key, generation)
+            canonical = _canonical_query(request)
+            if canonical != query:
+                return _not_stored(request, response, query, canonical)
+            entry = _store(request, response, key, generation, seen)
         finally:
             if held:
                 cache.delete_many(held)

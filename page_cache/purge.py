@@ -21,6 +21,10 @@ make every worker render the old pages again (a publish is one transaction with 
 during a surge each extra purge is a wave of re-renders). A request that read the generation
 before the commit and rendered the old content stores it under that generation, which the
 commit's purge makes stale. A save outside a transaction purges at once.
+
+A take-down (a page unpublished, by an editor or by its expiry date; deleted; given a view
+restriction; moved or given a new slug) also records the page's former address with its purge
+(page_cache/takedowns.py): its stored copies are then never served again, not even as stale.
 """
 
 from django.db import transaction
@@ -32,6 +36,7 @@ from wagtail.models import BaseViewRestriction, Locale, Page, Site
 from wagtail.signals import post_page_move
 from wagtail.snippets.models import get_snippet_models
 
+from page_cache import takedowns
 from page_cache.content_generation import bump_generation
 
 PURGING_BASES = (
@@ -77,25 +82,51 @@ def _purge(sender, instance=None, **kwargs):
     if not _changes_public_content(sender):
         return
     saved_page = issubclass(sender, Page) and "created" in kwargs  # post_save, not a delete
-    if saved_page and getattr(instance, "_url_path_before", None) in (None, instance.url_path):
-        _purge_on_commit(_page_models(instance))
+    url_path_before, _was_live = _before_save(instance)
+    taken_down = _taken_down(sender, instance, kwargs)
+    if saved_page and url_path_before in (None, instance.url_path):
+        _purge_on_commit(_page_models(instance), taken_down)
     else:
-        _purge_on_commit(None)
+        _purge_on_commit(None, taken_down)
+
+
+def _taken_down(sender, instance, kwargs):
+    """The url_paths of the pages this change takes down (page_cache/takedowns.py)."""
+    if issubclass(sender, BaseViewRestriction):
+        page = getattr(instance, "page", None)  # collections' restrictions concern documents
+        if page is None or "created" not in kwargs:
+            return set()  # a restriction removed makes nothing private
+        return {page.url_path}
+    if not issubclass(sender, Page):
+        return set()
+    if "created" not in kwargs:
+        return {instance.url_path}  # deleted
+    url_path_before, was_live = _before_save(instance)
+    if url_path_before not in (None, instance.url_path):
+        return {url_path_before}  # a new slug or parent: the old address is gone
+    if was_live and not instance.live:
+        return {instance.url_path}  # unpublished, or expired
+    return set()
+
+
+def _before_save(instance):
+    """(url_path, live) of a page's row before this save (_remember_url_path), or Nones."""
+    return getattr(instance, "_before_save", None) or (None, None)
 
 
 def _remember_url_path(sender, instance, update_fields=None, raw=False, **kwargs):
     """A page saved with a new slug or parent changes its descendants' URLs too, in rows
     Wagtail updates without saving them one by one: noted here, so that the purge affects
-    everything."""
+    everything. Whether it was live is noted too: a page unpublished is taken down."""
     if raw or not issubclass(sender, Page):
         return
-    instance._url_path_before = None
+    instance._before_save = None
     if instance.pk is None:
         return
-    if update_fields is not None and not {"slug", "url_path"} & set(update_fields):
+    if update_fields is not None and not {"slug", "url_path", "live"} & set(update_fields):
         return
-    instance._url_path_before = (
-        Page.objects.filter(pk=instance.pk).values_list("url_path", flat=True).first()
+    instance._before_save = (
+        Page.objects.filter(pk=instance.pk).values_list("url_path", "live").first()
     )
 
 
@@ -117,36 +148,41 @@ def _page_models(page):
     return labels or None
 
 
-def _purge_everything(sender, **kwargs):
-    """A page moved: its descendants' addresses and places changed with it."""
-    _purge_on_commit(None)
+def _purge_everything(sender, url_path_before=None, **kwargs):
+    """A page moved: its descendants' addresses and places changed with it, and its former
+    address is taken down."""
+    _purge_on_commit(None, {url_path_before} if url_path_before else set())
 
 
 class PendingPurge:
     """The purge a transaction makes when it commits: the page models it changed, or
-    everything (None) as soon as one of its changes was not a page saved."""
+    everything (None) as soon as one of its changes was not a page saved, and the url_paths of
+    the pages it took down."""
 
     def __init__(self):
         self.page_models = set()
+        self.taken_down = set()
 
-    def add(self, page_models):
+    def add(self, page_models, taken_down=()):
         if self.page_models is not None:
             self.page_models = None if page_models is None else self.page_models | page_models
+        self.taken_down |= set(taken_down)
 
     def __call__(self):
-        bump_generation(self.page_models)
+        bump_generation(self.page_models, also=takedowns.keys_for_pages(self.taken_down))
 
 
-def _purge_on_commit(page_models):
+def _purge_on_commit(page_models, taken_down=()):
     """Purge when the change is committed: at once in autocommit, else once per transaction
-    however many purging saves it makes. `page_models`: see page_cache/fragments.py."""
+    however many purging saves it makes. `page_models`: see page_cache/fragments.py;
+    `taken_down`: the url_paths of pages taken down (page_cache/takedowns.py)."""
     connection = transaction.get_connection()
     for _savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, PendingPurge):
-            callback.add(page_models)
+            callback.add(page_models, taken_down)
             return
     pending = PendingPurge()
-    pending.add(page_models)
+    pending.add(page_models, taken_down)
     transaction.on_commit(pending)
 
 

@@ -173,6 +173,7 @@ def shared_caches(cache_url):
     return {
         "default": fail_soft(default, "default"),
         "ratelimit": fail_soft(ratelimit, "ratelimit"),
+        "purges": fail_soft(purges_cache(default), "purges"),
         # Wagtail looks image renditions up here before the database, and writes every one it
         # found back on each render (Wagtail 8 does not mark cache hits as such): with the file
         # cache that was a file rewrite per image per render. Per-process memory makes those
@@ -185,6 +186,20 @@ def shared_caches(cache_url):
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
+
+
+def purges_cache(default):
+    """The content generation and the page cache's take-down records
+    (page_cache/content_generation.py): beside the pages but apart from them, with no
+    culling, so that a cache full of pages never loses them. A handful of keys, written only by
+    editors' changes."""
+    purges = {**default, "OPTIONS": dict(default.get("OPTIONS", {}))}
+    if default["BACKEND"].endswith(("FileBasedCache", "FileCache", "LocMemCache")):
+        purges["OPTIONS"]["MAX_ENTRIES"] = 1_000_000  # never reached: never culled
+        purges["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-purges"
+    else:  # Redis: its eviction policy spares keys without expiry (docs/deployment.md)
+        purges["KEY_PREFIX"] = "purges"
+    return purges
 
 
 def fail_soft(config, alias):

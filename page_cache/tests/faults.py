@@ -21,10 +21,10 @@ class UnreachableCache:
 @contextlib.contextmanager
 def shared_cache_down():
     with contextlib.ExitStack() as stack:
-        for alias in ("default", "ratelimit"):
+        for alias in ("default", "ratelimit", "purges"):
             stack.enter_context(mock.patch.object(caches[alias], "real", UnreachableCache()))
         yield
-    for alias in ("default", "ratelimit"):
+    for alias in ("default", "ratelimit", "purges"):
         caches[alias].next_attempt = 0  # the next call finds the cache back
 
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
@@ -65,6 +65,23 @@ def test_logged_in_editors_are_never_served_or_stored(admin_client, client, seed
     assert admin_client.get("/").get("X-Cache") is None
 
 
+def test_a_page_rendered_for_a_signed_in_user_is_never_stored():
+    """A session cookie already bypasses the cache (above); behind it, a response rendered for
+    a user signed in some other way during the request (no cookie came with it) is not stored:
+    the next visitor must not get that user's page."""
+    from django.http import HttpResponse
+
+    editor = get_user_model()(username="editor")  # any User instance is authenticated
+
+    def signs_in(request):
+        request.user = editor
+        return HttpResponse("Hello, editor")
+
+    assert "X-Cache" not in _run_middleware(signs_in, as_request=True)
+    visitor = _run_middleware(lambda: HttpResponse("Hello, visitor"))
+    assert visitor.content == b"Hello, visitor"
+
+
 def test_editor_pages_are_not_stored_for_visitors(admin_client, client, seeded_site):
     admin_client.get("/divisions/")
     assert client.get("/divisions/")["X-Cache"] == "MISS"
@@ -82,9 +99,11 @@ def test_requests_with_pending_messages_bypass_the_cache(client, seeded_site):
     assert "X-Cache" not in client.get("/")
 
 
-def _run_middleware(response_factory, path="/some-page/"):
+def _run_middleware(response_factory, path="/some-page/", as_request=False):
+    """The page cache around a view `response_factory()` (given the request: `as_request`)."""
     request = RequestFactory().get(path)
-    return PageCacheMiddleware(lambda req: response_factory())(request)
+    view = response_factory if as_request else (lambda req: response_factory())
+    return PageCacheMiddleware(view)(request)
 
 
 def test_responses_that_set_cookies_are_not_stored():
@@ -244,11 +263,10 @@ def test_publishing_on_one_node_shows_on_the_other(committed_site, collected_sta
 
 
 def test_an_emptied_shared_cache_never_revives_old_local_copies(client, seeded_site):
-    from django.core.cache import cache
-
     client.get("/divisions/")
     assert client.get("/divisions/")["X-Cache"] == "HIT"
-    cache.clear()  # e.g. Redis restarted: the generation starts afresh
+    for alias in ("default", "purges"):
+        caches[alias].clear()  # e.g. Redis restarted: the generation starts afresh
     division = DivisionPage.objects.get(slug="fleet-services")
     DivisionPage.objects.filter(pk=division.pk).update(title="Changed behind the cache's back")
     response = client.get("/divisions/")
@@ -421,7 +439,7 @@ def test_a_change_purges_when_it_commits_and_a_rollback_never(committed_site):
 
 def _last_changes():
     labels = [EVERYTHING, NewsPage._meta.label, DivisionPage._meta.label]
-    found = cache.get_many([CHANGED_KEY_PREFIX + label for label in labels])
+    found = caches["purges"].get_many([CHANGED_KEY_PREFIX + label for label in labels])
     return {label: found.get(CHANGED_KEY_PREFIX + label) for label in labels}
 
 
@@ -452,8 +470,8 @@ def test_pages_are_served_while_the_shared_cache_is_down(client, seeded_site, ca
         assert first.status_code == 200 and first["X-Cache"] == "MISS"
         assert client.get("/divisions/")["X-Cache"] == "HIT"  # from this worker's memory
         assert client.get("/").status_code == 200
-    outage_logs = [r for r in caplog.records if "unavailable" in r.getMessage()]
-    assert len(outage_logs) == 1  # once, not per request
+    outage_logs = [r.args[0] for r in caplog.records if "unavailable" in r.getMessage()]
+    assert sorted(outage_logs) == ["default", "purges"]  # once per cache, not per request
 
 
 def test_edits_made_while_the_shared_cache_was_down_show_once_it_is_back(client, seeded_site):
