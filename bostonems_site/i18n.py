@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.html import format_html
 
+from bostonems_site.visibility import public_pages, public_q
 from page_cache.fragments import fragments
 
 
@@ -82,23 +83,32 @@ def in_language(queryset, language_code=None):
     return shown.filter(Q(pk__in=own.values("pk")) | Q(pk__in=untranslated.values("pk")))
 
 
+def for_visitors(queryset, language_code=None):
+    """What visitors may see of the pages in `queryset`: the public ones (live, no view
+    restriction on them or above them: bostonems_site/visibility.py) in `language_code` (the
+    active language when None), plus the public English ones not translated into it, or whose
+    translation is not public. Every public list, menu, card, box, feed and search uses this;
+    still one query."""
+    return in_language(public_pages(queryset), language_code)
+
+
 def site_page_in_language(request, model):
-    """The live page of a one-per-site type (the news index, the video gallery) in the active
+    """The public page of a one-per-site type (the news index, the video gallery) in the active
     language, else the English one, None when there is none. Pages all over the site link to
     these (feed links in every head, the video boxes), so it is kept per content generation
     (page_cache/fragments.py) rather than looked up on each of them."""
     return fragments.get_or_compute(
         request,
         ("site_page", model._meta.label),
-        lambda: in_language(model.objects.live()).first(),
+        lambda: for_visitors(model.objects.all()).first(),
         page_models={model._meta.label},
     )
 
 
 def under_page_in_language(page, queryset, children_only=False):
-    """`queryset` narrowed to the pages below `page` (its children only, if asked) and below
-    the English version of `page`, in the visitor's language (see `in_language`): a Spanish
-    listing shows every item, in Spanish where translated. Still one query."""
+    """What visitors may see (`for_visitors`) of `queryset` below `page` (its children only, if
+    asked) and below the English version of `page`: a Spanish listing shows every public item,
+    in Spanish where translated. Still one query."""
     from wagtail.models import Page
 
     english_path = Page.objects.filter(
@@ -108,7 +118,7 @@ def under_page_in_language(page, queryset, children_only=False):
         Q(path__startswith=page.path) | Q(path__startswith=Subquery(english_path)),
         **({"depth": page.depth + 1} if children_only else {"depth__gt": page.depth}),
     )
-    return in_language(narrowed)
+    return for_visitors(narrowed)
 
 
 def language_attributes(obj):
@@ -189,9 +199,10 @@ def in_english_order(queryset):
 
 
 def page_translations(page, request):
-    """The live translations of `page` in every language (itself included unless it is an
-    untranslated copy), as dicts with code, name and url; one query per page per request,
-    shared by the head, the switcher and the language redirect."""
+    """The public translations of `page` in every language (itself included, when live, unless
+    it is an untranslated copy: a visitor let into a restricted page is not sent elsewhere), as
+    dicts with code, name and url; one query per page per request, shared by the head, the
+    switcher, the hreflang links and the language redirect."""
     if page is None or not hasattr(page, "get_translations"):
         return []
     if not hasattr(page, "_live_translations"):
@@ -199,7 +210,7 @@ def page_translations(page, request):
         order = list(names)
         pages = (
             page.get_translations(inclusive=True)
-            .live()
+            .filter(Q(pk=page.pk, live=True) | public_q())
             .exclude(UNTRANSLATED_COPY)
             .select_related("locale")
             # What the links need: reading every column of every translation cost more than

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from bostonems_site.i18n import UNTRANSLATED_COPY
+from bostonems_site.visibility import public_pages
 
 
 class MultilingualSitemap(Sitemap):
@@ -20,8 +21,7 @@ class MultilingualSitemap(Sitemap):
         for path in paths:
             pages |= Page.objects.filter(path__startswith=path)
         return (
-            pages.live()
-            .public()
+            public_pages(pages)
             .exclude(UNTRANSLATED_COPY)  # wagtail-localize's English copies of parents
             .select_related("locale")
             .order_by("path")

@@ -25,7 +25,7 @@ from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Page
 
 from bostonems_site import seo
-from bostonems_site.i18n import in_language
+from bostonems_site.i18n import for_visitors
 from bostonems_site.models import SiteSettings
 from page_cache.middleware import DATABASE_ERRORS
 from rate_limits import counters
@@ -60,8 +60,8 @@ def search(request):
     results_page = None
     if query:
         terms = search_terms(query)
-        # The visitor's language, plus the English pages not translated into it yet.
-        pages = in_language(Page.objects.live().public().filter(depth__gt=1)).specific()
+        # What visitors may see, in their language or else English.
+        pages = for_visitors(Page.objects.filter(depth__gt=1)).specific()
         results = pages.search(terms) if terms else pages.none()
         paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
         results_page = paginator.get_page(request.GET.get("page"))

@@ -24,3 +24,36 @@ def serve_pages_in_the_language_of_their_address(page, request, serve_args, serv
     English exists, or an untranslated alias copy, redirects (see bostonems_site.i18n)."""
     address = address_in_visitors_language(page, request)
     return redirect(address) if address else None
+
+
+@hooks.register("register_admin_urls")
+def translation_moderation_urls():
+    from django.urls import path
+
+    from bostonems_site.translation_moderation import submit_translation_for_moderation
+
+    return [
+        path(
+            "translations/<int:page_id>/submit-for-moderation/",
+            submit_translation_for_moderation,
+            name="submit_translation_for_moderation",
+        )
+    ]
+
+
+@hooks.register("before_bulk_action")
+def bulk_delete_only_by_those_who_may_delete(request, action_type, objects, action_view):
+    """The explorer's bulk delete checks plain pages with Wagtail's rule; each page's own type
+    has the site's (SitePagePermissionTester: only administrators delete pages)."""
+    from django.core.exceptions import PermissionDenied
+    from wagtail.models import Page
+
+    if action_type != "delete":
+        return None
+    for obj in objects:
+        if (
+            isinstance(obj, Page)
+            and not obj.specific_deferred.permissions_for_user(request.user).can_delete()
+        ):
+            raise PermissionDenied
+    return None

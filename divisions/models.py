@@ -31,7 +31,7 @@ class DivisionIndexPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Every division, in the page's language where translated (bostonems_site.i18n).
         context["divisions"] = in_english_order(
-            under_page_in_language(self, DivisionPage.objects.live(), children_only=True)
+            under_page_in_language(self, DivisionPage.objects.all(), children_only=True)
         ).only(*DIVISION_CARD_FIELDS)
         return context
 

@@ -13,9 +13,10 @@ from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from bostonems_site import seo
-from bostonems_site.i18n import in_english_order, in_language, under_page_in_language
+from bostonems_site.i18n import for_visitors, in_english_order, under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 from bostonems_site.page_image import ImageWithAltText
+from bostonems_site.visibility import public_pages
 from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
@@ -101,10 +102,12 @@ class VideoGalleryPage(BasePage):
         filter) shares the list, kept per content generation (page_cache/fragments.py)."""
 
         def fetch():
-            named = DivisionPage.objects.filter(videos__live=True).values("translation_key")
+            named = public_pages(VideoPage.objects.all()).values(
+                "related_divisions__translation_key"
+            )
             return list(
                 in_english_order(
-                    in_language(DivisionPage.objects.live().filter(translation_key__in=named))
+                    for_visitors(DivisionPage.objects.filter(translation_key__in=named))
                 ).only("id", "title", "slug", "path", "url_path", "locale_id", "translation_key")
             )
 
@@ -127,7 +130,7 @@ class VideoGalleryPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Every video, in the page's language where translated (bostonems_site.i18n).
-        videos = under_page_in_language(self, VideoPage.objects.live(), children_only=True)
+        videos = under_page_in_language(self, VideoPage.objects.all(), children_only=True)
         form = VideoFilterForm(request.GET, divisions=self.filter_divisions(request))
         division = form.cleaned_data["division"] if form.is_valid() else None
         if division is not None:
@@ -384,8 +387,7 @@ class VideoPage(RelatedDivisionsMixin, ImageWithAltText, BasePage):
             hosted=self.hosted_video,
             # Free when served: Wagtail's routing leaves the (specific) parent cached on the page.
             gallery=self.get_parent().specific,
-            # filter(live=True), not live(): previews read relations from the unsaved form.
-            related_divisions=self.related_divisions.filter(live=True).order_by("path"),
+            related_divisions=public_pages(self.related_divisions.all()).order_by("path"),
             video_object=self.video_object(request, poster),
         )
         return context

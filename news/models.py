@@ -16,6 +16,7 @@ from bostonems_site.blocks import BodyBlock
 from bostonems_site.i18n import under_page_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage, SiteSettings
 from bostonems_site.page_image import ImageWithAltText
+from bostonems_site.visibility import public_pages
 from divisions.forms import RelatedDivisionsPageForm
 from divisions.models import RelatedDivisionsMixin
 from page_cache.content_generation import vary_cached_page_on
@@ -53,7 +54,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     def items(self, kind=None):
         # Every item, in the page's language where translated (bostonems_site.i18n).
         items = under_page_in_language(
-            self, NewsPage.objects.live(), children_only=True
+            self, NewsPage.objects.all(), children_only=True
         ).select_related("image")
         if kind is None:
             return items.order_by("-date", "-first_published_at")
@@ -223,5 +224,5 @@ class NewsPage(RelatedDivisionsMixin, ImageWithAltText, BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["structured_data"] = self.structured_data(request)
-        context["related_divisions"] = self.related_divisions.live()
+        context["related_divisions"] = public_pages(self.related_divisions.all())
         return context

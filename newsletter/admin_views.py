@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
 
+from bostonems_site.visibility import is_public, public_pages
 from news.models import NewsPage
 from newsletter import emails
 from newsletter.models import Interest, Mailing, Subscriber
@@ -30,15 +31,16 @@ def _require(request, permission):
 
 
 def sendable_pages(request):
-    """The published news pages (in the site's main language) whose kind a topic receives,
-    newest first, each with its topic, the number of recipients and its last sending."""
+    """The public news pages (published, no view restriction: the only ones subscribers may
+    open) in the site's main language whose kind a topic receives, newest first, each with its
+    topic, the number of recipients and its last sending."""
     _require(request, "newsletter.add_mailing")
     topics = {}  # kind -> (topic, recipient count): one count per topic, not per page
     for topic in Interest.objects.sources():
         count = recipients(topic).count()
         topics.update(dict.fromkeys(topic.news_kinds, (topic, count)))
     pages = (
-        NewsPage.objects.live()
+        public_pages(NewsPage.objects.all())
         .filter(locale=Locale.get_default(), kind__in=list(topics))
         .order_by("-date", "-pk")
     )
@@ -71,11 +73,7 @@ def send_page(request, page_id):
     page = get_object_or_404(Page, pk=page_id).specific
     interest = interest_for(page)
     previous = list(Mailing.objects.filter(page=page))
-    problem = None
-    if interest is None:
-        problem = "This kind of page is not sent to subscribers."
-    elif not page.live:
-        problem = "Publish the page first: subscribers get a link to it."
+    problem = unsendable(page, interest)
 
     status = 200
     if request.method == "POST":
@@ -112,6 +110,22 @@ def send_page(request, page_id):
         },
         status=status,
     )
+
+
+def unsendable(page, interest):
+    """Why `page` cannot be sent (or previewed as an email), or None. Subscribers get a link
+    to the page, so it must be one any visitor may open: published and not private."""
+    if interest is None:
+        return "This kind of page is not sent to subscribers."
+    if not page.live:
+        return "Publish the page first: subscribers get a link to it."
+    if not is_public(page):
+        return (
+            "This page is private (a password, a login or a group is required to see it, "
+            "on the page or a page above it): subscribers could not open it. Make it public "
+            "first."
+        )
+    return None
 
 
 def _preview_languages(page_id):
@@ -157,6 +171,10 @@ def preview_email(request, page_id):
     _require(request, "newsletter.add_mailing")
     page = get_object_or_404(Page, pk=page_id).specific
     interest = interest_for(page)
+    problem = unsendable(page, interest)
+    if problem is not None:
+        messages.error(request, problem)
+        return redirect("newsletter_send_page", page.pk)
     language = request.GET.get("language", settings.LANGUAGE_CODE)
     if language not in dict(settings.WAGTAIL_CONTENT_LANGUAGES):
         language = settings.LANGUAGE_CODE

@@ -22,6 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
+from bostonems_site.visibility import public_pages
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber, content_language
 from newsletter.tokens import make_confirm_token, make_preferences_token, make_unsubscribe_token
 
@@ -79,10 +80,9 @@ def localized_topic(interest, language_code):
 
 
 def localized_page(page, language_code):
-    """The page's live translation in `language_code`, or the page itself when it has none."""
+    """The page's public translation in `language_code`, or the page itself when it has none."""
     translation = (
-        page.get_translations()
-        .live()
+        public_pages(page.get_translations())
         .filter(locale__language_code=content_language(language_code))
         .specific()
         .first()

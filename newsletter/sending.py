@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from bostonems_site.visibility import is_public
 from newsletter import emails
 from newsletter.models import Delivery, Interest, Mailing, Subscriber
 
@@ -61,7 +62,8 @@ def deliver_queued():
 def deliver(mailing_id):
     """Send every queued delivery of a mailing. Returns the number sent now."""
     mailing = Mailing.objects.select_related("page", "interest").get(pk=mailing_id)
-    page = mailing.page.specific if mailing.page else None
+    # A page made private or unpublished since the mailing started is not sent (skipped).
+    page = mailing.page.specific if mailing.page and is_public(mailing.page) else None
     queued = mailing.deliveries.filter(status=Delivery.Status.QUEUED).order_by("pk")
     sent = 0
     per_language = {}  # the page and topic in each language, looked up once per mailing

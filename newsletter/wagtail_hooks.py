@@ -319,9 +319,10 @@ def send_an_update_menu_item():
 def send_to_subscribers_button(page, user, view_name, next_url=None):
     from wagtail.admin.widgets import Button
 
+    from bostonems_site.visibility import is_public
     from newsletter.sending import interest_for
 
-    if user.has_perm("newsletter.add_mailing") and page.live and interest_for(page.specific):
+    if user.has_perm("newsletter.add_mailing") and interest_for(page.specific) and is_public(page):
         yield Button(
             "Send to subscribers",
             reverse("newsletter_send_page", args=[page.pk]),

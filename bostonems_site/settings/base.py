@@ -434,3 +434,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Translations go through moderation ---
+# wagtail-localize's default publishes a new translation of a live page at once ("Translate
+# this page → Submit"), whatever the translator's role. Off: a translation starts as a draft
+# and goes live only when someone who may publish publishes it, or a moderator approves it
+# (bostonems_site/translation_moderation.py, docs/translators.md).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False

@@ -9,7 +9,12 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from bostonems_site import seo
-from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language, page_translations
+from bostonems_site.i18n import (
+    UNTRANSLATED_COPY,
+    for_visitors,
+    in_english_order,
+    page_translations,
+)
 from bostonems_site.models import SiteSettings
 from page_cache.fragments import fragments
 
@@ -31,7 +36,7 @@ def iso_datetime(value):
 
 
 def top_level_pages(request, home):
-    """The live pages right under `home` in the visitor's language, the English ones where not
+    """The public pages right under `home` in the visitor's language, the English ones where not
     translated yet (annotated for `lang_attrs`), in the English tree's order. The main menu,
     its sign-up button and the footer's pages share this one query per request."""
     cached = getattr(request, "_top_level_pages", None)
@@ -41,10 +46,10 @@ def top_level_pages(request, home):
     source_home = site.root_page if site else home
     pages = list(
         in_english_order(
-            in_language(
-                Page.objects.live()
-                .filter(depth=home.depth + 1)
-                .filter(Q(path__startswith=home.path) | Q(path__startswith=source_home.path))
+            for_visitors(
+                Page.objects.filter(depth=home.depth + 1).filter(
+                    Q(path__startswith=home.path) | Q(path__startswith=source_home.path)
+                )
             )
         )
     )

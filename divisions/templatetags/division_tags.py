@@ -14,10 +14,10 @@ def home_divisions(context):
     home = context["page"]
     return {
         "division_index": under_page_in_language(
-            home, DivisionIndexPage.objects.live(), children_only=True
+            home, DivisionIndexPage.objects.all(), children_only=True
         ).first(),
         "divisions": in_english_order(
-            under_page_in_language(home, DivisionPage.objects.live())
+            under_page_in_language(home, DivisionPage.objects.all())
         ).only(*DIVISION_CARD_FIELDS),
         "request": context.get("request"),
     }

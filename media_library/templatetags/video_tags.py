@@ -1,6 +1,7 @@
 from django import template
 
-from bostonems_site.i18n import in_language, site_page_in_language
+from bostonems_site.i18n import for_visitors, in_language, site_page_in_language
+from bostonems_site.visibility import public_pages
 from media_library.models import NEWEST_FIRST, VideoGalleryPage, VideoPage
 
 register = template.Library()
@@ -14,10 +15,10 @@ def _newest(videos, count):
 
 @register.inclusion_tag("media_library/includes/video_box.html", takes_context=True)
 def latest_videos(context, count=3):
-    """The "Video & Multimedia" box: the gallery's latest live videos, in the page's language
+    """The "Video & Multimedia" box: the gallery's latest public videos, in the page's language
     where translated, else in English (one query, once the gallery is kept)."""
     gallery = site_page_in_language(context.get("request"), VideoGalleryPage)
-    videos = _newest(in_language(VideoPage.objects.live()), count) if gallery else []
+    videos = _newest(for_visitors(VideoPage.objects.all()), count) if gallery else []
     return {
         "request": context.get("request"),
         "gallery": gallery,
@@ -33,7 +34,7 @@ def related_videos(context, division, count=6):
     # The videos naming the division first, then those in the page's language: as one query
     # (the relation's joins repeated inside the language subqueries) it cost PostgreSQL's
     # planner 17 ms per division page, several times the rest of the page.
-    naming = VideoPage.objects.live().filter(
+    naming = public_pages(VideoPage.objects.all()).filter(
         related_divisions__translation_key=division.translation_key
     )
     naming_ids = list(naming.values_list("pk", flat=True))
