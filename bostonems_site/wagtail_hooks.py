@@ -5,6 +5,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from bostonems_site.i18n import address_in_visitors_language
 from bostonems_site.models import SiteText
+from bostonems_site.translation_moderation import submit_translation_for_moderation
 
 
 class SiteTextViewSet(SnippetViewSet):
@@ -29,8 +30,6 @@ def serve_pages_in_the_language_of_their_address(page, request, serve_args, serv
 @hooks.register("register_admin_urls")
 def translation_moderation_urls():
     from django.urls import path
-
-    from bostonems_site.translation_moderation import submit_translation_for_moderation
 
     return [
         path(

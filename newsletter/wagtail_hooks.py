@@ -29,6 +29,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from bostonems_site.visibility import is_public
 from newsletter.models import Interest, Subscriber
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -319,7 +320,6 @@ def send_an_update_menu_item():
 def send_to_subscribers_button(page, user, view_name, next_url=None):
     from wagtail.admin.widgets import Button
 
-    from bostonems_site.visibility import is_public
     from newsletter.sending import interest_for
 
     if user.has_perm("newsletter.add_mailing") and interest_for(page.specific) and is_public(page):
