@@ -172,9 +172,16 @@ def shared_caches(cache_url):
         if config["BACKEND"].endswith("FileBasedCache"):
             # add() and incr() are locks and counters here: they must be atomic.
             config["BACKEND"] = "page_cache.backends.AtomicFileCache"
+    # Counters are never culled before their window ends (Redis never culls by count).
+    ratelimit["BACKEND"] = {
+        "page_cache.backends.AtomicFileCache": "page_cache.backends.CounterFileCache",
+        "django.core.cache.backends.locmem.LocMemCache": "page_cache.backends.CounterMemoryCache",
+    }.get(ratelimit["BACKEND"], ratelimit["BACKEND"])
     return {
         "default": fail_soft(default, "default"),
-        "ratelimit": fail_soft(ratelimit, "ratelimit"),
+        "ratelimit": fail_soft(
+            ratelimit, "ratelimit", fallback="page_cache.backends.CounterMemoryCache"
+        ),
         # Wagtail looks image renditions up here before the database, and writes every one it
         # found back on each render (Wagtail 8 does not mark cache hits as such): with the file
         # cache that was a file rewrite per image per render. Per-process memory makes those
@@ -189,11 +196,12 @@ def shared_caches(cache_url):
     }
 
 
-def fail_soft(config, alias):
+def fail_soft(config, alias, fallback="django.core.cache.backends.locmem.LocMemCache"):
     options = {
         "BACKEND": config["BACKEND"],
         "ALIAS": alias,
         "REAL_OPTIONS": config.get("OPTIONS", {}),
+        "FALLBACK": fallback,
     }
     return {**config, "BACKEND": "page_cache.backends.FailSoftCache", "OPTIONS": options}
 

@@ -1,8 +1,16 @@
-from django.core.cache import cache
+import datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache, caches
 from django.test import RequestFactory, override_settings
 
 from bostonems_site import ratelimit
+from bostonems_site.settings.base import shared_caches
+from page_cache import backends
 from page_cache.tests.faults import shared_cache_down
+
+WINDOW = 600  # NEWSLETTER_SIGNUP_WINDOW
 
 
 def _requests_allowed(count, address="203.0.113.7"):
@@ -45,3 +53,52 @@ def test_one_ipv6_line_is_one_client():
     assert _requests_allowed(3, address="2001:db8:1:2::1") == [True, True, True]
     assert _requests_allowed(1, address="2001:db8:1:2:ffff::9") == [False]
     assert _requests_allowed(1, address="2001:db8:1:3::1") == [True]
+
+
+@pytest.fixture(params=["memory", "file"])
+def counters(request, tmp_path, monkeypatch):
+    """The counters' cache as development and the tests have it (memory), and as a production
+    node has it (the file cache), each checking on every write whether it is full: the worst
+    case for culling."""
+    monkeypatch.setattr(backends.AtomicFileCache, "CULL_CHECK_SECONDS", 0)
+    monkeypatch.setattr(backends.CounterFileCache, "SWEEP_SECONDS", 0)
+    url = "locmemcache://" if request.param == "memory" else f"filecache://{tmp_path / 'cache'}"
+    with override_settings(CACHES=shared_caches(url)):
+        yield
+
+
+def test_a_thousand_other_clients_do_not_free_a_client_at_its_limit(counters):
+    assert _requests_allowed(4) == [True, True, True, False]
+    for n in range(1000):
+        assert _requests_allowed(1, address=f"198.51.{n // 256}.{n % 256}") == [True]
+    assert _requests_allowed(1) == [False]
+
+
+def test_counters_count_until_the_window_ends(counters):
+    """A client at its limit stays there until the window's last second, and may sign up again
+    in the next window."""
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)  # a window starts
+    assert start.timestamp() % WINDOW == 0
+    with time_machine.travel(start, tick=False) as clock:
+        assert _requests_allowed(4) == [True, True, True, False]
+        clock.shift(WINDOW - 1)
+        assert _requests_allowed(1) == [False]
+        clock.shift(1)
+        assert _requests_allowed(1) == [True]
+
+
+def test_expired_counters_make_room(counters):
+    """What a full cache sheds: the counters of windows that have ended, never live ones."""
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)) as clock:
+        for n in range(400):
+            _requests_allowed(1, address=f"198.51.{n // 256}.{n % 256}")
+        clock.shift(2 * WINDOW)
+        assert _requests_allowed(4) == [True, True, True, False]
+        for n in range(400):
+            _requests_allowed(1, address=f"192.0.{n // 256}.{n % 256}")
+        assert stored_counters() == 401
+
+
+def stored_counters():
+    real = caches["ratelimit"].real
+    return len(real._cache) if hasattr(real, "_cache") else len(real._list_cache_files())
