@@ -22,6 +22,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 ## run: install, migrate the local SQLite database, load seed content, print the admin login, serve
+# Named, so that a SECRET_KEY exported for `make serve` does not turn this into production
+# (bostonems_site/environment.py).
+run: export DJANGO_SETTINGS_MODULE ?= bostonems_site.settings.dev
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed_content
