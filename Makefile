@@ -25,6 +25,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 # PORT=8001 make run serves elsewhere when 8000 is taken; emailed links follow it.
 PORT ?= 8000
 run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
+# Named, so that a SECRET_KEY exported for `make serve` does not turn this into production
+# (bostonems_site/environment.py).
+run: export DJANGO_SETTINGS_MODULE ?= bostonems_site.settings.dev
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed_content
@@ -84,6 +87,7 @@ format: $(VENV)/.dev-installed $(NODE_TOOLS)
 serve: export DJANGO_SETTINGS_MODULE = bostonems_site.settings.production
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export SECURE_SSL_REDIRECT ?= False
+serve: export TRUSTED_PROXIES ?= none
 serve: export DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
 serve: $(VENV)/.installed
 	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (e.g. export SECRET_KEY=\$$(openssl rand -hex 32))"; exit 1; }

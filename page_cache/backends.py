@@ -27,9 +27,13 @@ and INCR are atomic.
 
 import contextlib
 import logging
+import math
 import os
+import pickle
+import tempfile
 import threading
 import time
+import zlib
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.filebased import FileBasedCache
@@ -65,7 +69,10 @@ class FailSoftCache(BaseCache):
         super().__init__(real_params)
         backend = import_string(options["BACKEND"])
         self.real = backend(location, real_params)
-        self.fallback = LocMemCache(f"fail-soft-{id(self)}", real_params)
+        fallback = import_string(
+            options.get("FALLBACK", "django.core.cache.backends.locmem.LocMemCache")
+        )
+        self.fallback = fallback(f"fail-soft-{id(self)}", real_params)
         self.alias = options.get("ALIAS", location)
         self.down_since = None
         self.next_attempt = 0.0
@@ -202,5 +209,84 @@ class AtomicFileCache(FileBasedCache):
             return super().add(key, value, timeout=timeout, version=version)
 
     def incr(self, key, delta=1, version=None):
+        """Like Redis' INCR, the entry keeps its expiry. Django's file cache writes the new value
+        with the default timeout (300 s from now), so a rate-limit counter lasted 300 s after a
+        client's last request, not to the end of its window: a client at its limit could
+        sign up again halfway through a 10-minute window."""
+        name = self._key_to_file(key, version)
         with self._exclusive():
-            return super().incr(key, delta=delta, version=version)
+            try:
+                with open(name, "rb") as file:
+                    expiry = pickle.load(file)  # noqa: S301 (our own files, as Django's get())
+                    value = pickle.loads(zlib.decompress(file.read()))  # noqa: S301
+            except (FileNotFoundError, EOFError):
+                value = expiry = None
+            if value is None or (expiry is not None and expiry <= time.time()):
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            descriptor, temporary = tempfile.mkstemp(dir=self._dir)
+            with open(descriptor, "wb") as file:
+                file.write(pickle.dumps(expiry, self.pickle_protocol))
+                file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
+            os.replace(temporary, name)  # readers see the old file or the new one, never half
+            return value
+
+
+class CounterFileCache(AtomicFileCache):
+    """The file cache for rate-limit counters (the "ratelimit" alias): a counter is never removed
+    before it expires. Django culls a full file cache at random, so with its 300 entries, 400
+    other addresses posting once each freed clients that had reached their limit. Here a full
+    folder only sheds expired counters; the live ones are bounded by the clients seen in one
+    window, however many there are. A sweep reads every file, so it runs at most every
+    SWEEP_SECONDS per process, and not before the earliest expiry it saw last time."""
+
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self.next_expiry = 0.0
+
+    def _cull(self):
+        now = time.monotonic()
+        if now < self.next_cull_check or time.time() < self.next_expiry:
+            return
+        self.next_cull_check = now + self.SWEEP_SECONDS
+        filelist = self._list_cache_files()
+        if len(filelist) < self._max_entries:
+            return
+        earliest = math.inf
+        for name in filelist:
+            with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError):
+                with open(name, "rb") as file:
+                    expiry = pickle.load(file)  # noqa: S301 (our own files, as Django's get())
+                if expiry is None:
+                    continue
+                if expiry <= time.time():
+                    self._delete(name)
+                else:
+                    earliest = min(earliest, expiry)
+        # Nothing left to wait for: the next sweep may come at any time.
+        self.next_expiry = earliest if earliest < math.inf else 0.0
+
+
+class CounterMemoryCache(LocMemCache):
+    """The local-memory cache for rate-limit counters (development, tests): like
+    CounterFileCache, a full cache sheds only expired counters, never a live one."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self.next_expiry = 0.0
+
+    def _cull(self):
+        now = time.time()
+        if now < self.next_expiry:
+            return
+        earliest = math.inf
+        for key, expiry in list(self._expire_info.items()):
+            if expiry is None:
+                continue
+            if expiry <= now:
+                self._delete(key)
+            else:
+                earliest = min(earliest, expiry)
+        self.next_expiry = earliest if earliest < math.inf else 0.0

@@ -115,6 +115,19 @@ def test_admin_rejects_a_division_without_a_summary(admin_client, seeded_site):
     response = admin_client.post(add_url, form)
     assert response.status_code == 200
     assert not DivisionPage.objects.filter(slug="no-summary").exists()
+    # The editor is told why, at the summary field, and the form has no other complaint.
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "The page could not be created due to validation errors." in soup.select_one(
+        ".messages .error"
+    ).get_text(" ", strip=True)
+    errors = {
+        field["data-contentpath"]: field.select_one("[data-field-errors]").get_text(strip=True)
+        for field in soup.select("#page-edit-form [data-field][data-contentpath]")
+        if field.select_one("[data-field-errors]")
+    }
+    assert {path: text for path, text in errors.items() if text} == {
+        "summary": "This field is required."
+    }
 
 
 def test_a_division_cannot_be_created_outside_the_division_index(admin_client, seeded_site):

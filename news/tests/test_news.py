@@ -92,11 +92,32 @@ def test_pagination_keeps_the_filter(client, seeded_site):
 
 
 def test_feeds_are_valid_xml_with_the_items(client, seeded_site):
-    for url, tag in (("/news/feed/", "item"), ("/news/atom/", "entry")):
-        response = client.get(url)
-        assert response.status_code == 200
-        document = parseString(response.content)
-        assert len(document.getElementsByTagName(tag)) == 4
+    """A reader sees each item under its title, newest first, linking to the item's page on
+    the site's address."""
+    root = seeded_site.get_site().root_url
+    expected = [
+        (page.title, root + page.url)
+        for page in NewsPage.objects.live()
+        .filter(locale__language_code="en")
+        .order_by("-date", "-first_published_at")
+    ]
+    assert len(expected) == 4
+
+    def text(node, tag):
+        return node.getElementsByTagName(tag)[0].firstChild.data
+
+    response = client.get("/news/feed/")
+    assert response.status_code == 200
+    items = parseString(response.content).getElementsByTagName("item")
+    assert [(text(item, "title"), text(item, "link")) for item in items] == expected
+    response = client.get("/news/atom/")
+    assert response.status_code == 200
+    entries = parseString(response.content).getElementsByTagName("entry")
+    shown = [
+        (text(entry, "title"), entry.getElementsByTagName("link")[0].getAttribute("href"))
+        for entry in entries
+    ]
+    assert shown == expected
 
 
 def test_news_and_event_pages_carry_json_ld(client, seeded_site):

@@ -1,13 +1,21 @@
-from django.core.cache import cache
-from django.test import RequestFactory
+import datetime
 
+import pytest
+import time_machine
+from django.core.cache import cache, caches
+from django.test import RequestFactory, override_settings
+
+from bostonems_site.settings.base import shared_caches
+from page_cache import backends
 from page_cache.tests.faults import shared_cache_down
-from rate_limits import counters
+from rate_limits.counters import allow
+
+WINDOW = 600  # NEWSLETTER_SIGNUP_WINDOW
 
 
 def _requests_allowed(count, address="203.0.113.7"):
     request = RequestFactory().post("/", REMOTE_ADDR=address)
-    return [counters.allow(request, "signup", 3, 600) for _ in range(count)]
+    return [allow(request, "signup", 3, 600) for _ in range(count)]
 
 
 def test_the_limit_holds_and_is_per_client():
@@ -24,3 +32,73 @@ def test_a_flood_of_stored_pages_cannot_reset_the_counters():
 def test_the_limit_still_holds_while_the_shared_cache_is_down():
     with shared_cache_down():
         assert _requests_allowed(4) == [True, True, True, False]
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
+def test_behind_the_balancer_each_visitor_has_a_limit_of_its_own():
+    def signups(forwarded_for, count):
+        request = RequestFactory().post(
+            "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded_for
+        )
+        return [allow(request, "signup", 3, 600) for _ in range(count)]
+
+    assert signups("203.0.113.7", 4) == [True, True, True, False]
+    assert signups("198.51.100.2", 1) == [True]  # another visitor, same balancer
+    # A new made-up left-most entry on each request does not make a new visitor.
+    assert signups("192.0.2.1, 203.0.113.7", 1) == [False]
+
+
+def test_one_ipv6_line_is_one_client():
+    """A subscriber line has a /64 of addresses to pick from at will."""
+    assert _requests_allowed(3, address="2001:db8:1:2::1") == [True, True, True]
+    assert _requests_allowed(1, address="2001:db8:1:2:ffff::9") == [False]
+    assert _requests_allowed(1, address="2001:db8:1:3::1") == [True]
+
+
+@pytest.fixture(params=["memory", "file"])
+def counters(request, tmp_path, monkeypatch):
+    """The counters' cache as development and the tests have it (memory), and as a production
+    node has it (the file cache), each checking on every write whether it is full: the worst
+    case for culling."""
+    monkeypatch.setattr(backends.AtomicFileCache, "CULL_CHECK_SECONDS", 0)
+    monkeypatch.setattr(backends.CounterFileCache, "SWEEP_SECONDS", 0)
+    url = "locmemcache://" if request.param == "memory" else f"filecache://{tmp_path / 'cache'}"
+    with override_settings(CACHES=shared_caches(url)):
+        yield
+
+
+def test_a_thousand_other_clients_do_not_free_a_client_at_its_limit(counters):
+    assert _requests_allowed(4) == [True, True, True, False]
+    for n in range(1000):
+        assert _requests_allowed(1, address=f"198.51.{n // 256}.{n % 256}") == [True]
+    assert _requests_allowed(1) == [False]
+
+
+def test_counters_count_until_the_window_ends(counters):
+    """A client at its limit stays there until the window's last second, and may sign up again
+    in the next window."""
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)  # a window starts
+    assert start.timestamp() % WINDOW == 0
+    with time_machine.travel(start, tick=False) as clock:
+        assert _requests_allowed(4) == [True, True, True, False]
+        clock.shift(WINDOW - 1)
+        assert _requests_allowed(1) == [False]
+        clock.shift(1)
+        assert _requests_allowed(1) == [True]
+
+
+def test_expired_counters_make_room(counters):
+    """What a full cache sheds: the counters of windows that have ended, never live ones."""
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)) as clock:
+        for n in range(400):
+            _requests_allowed(1, address=f"198.51.{n // 256}.{n % 256}")
+        clock.shift(2 * WINDOW)
+        assert _requests_allowed(4) == [True, True, True, False]
+        for n in range(400):
+            _requests_allowed(1, address=f"192.0.{n // 256}.{n % 256}")
+        assert stored_counters() == 401
+
+
+def stored_counters():
+    real = caches["ratelimit"].real
+    return len(real._cache) if hasattr(real, "_cache") else len(real._list_cache_files())

@@ -1,6 +1,7 @@
 import logging
 import signal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsletter.models import Delivery, Subscriber
@@ -48,5 +49,8 @@ class Command(BaseCommand):
             return
         signal.signal(signal.SIGTERM, worker.stop)
         signal.signal(signal.SIGINT, worker.stop)
-        self.stdout.write("Newsletter worker started; stop it with Ctrl+C.")
+        # Which settings, so that a worker started with the wrong ones shows in its log.
+        self.stdout.write(
+            f"Newsletter worker started with {settings.SETTINGS_MODULE}; stop it with Ctrl+C.",
+        )
         worker.run()
