@@ -140,12 +140,12 @@ def _send_test(request, page, interest):
         messages.error(request, "Your account has no email address: add one in Account.")
         return False
     try:
-        accepted = emails.send(_example_email(page, interest, address, settings.LANGUAGE_CODE))
+        emails.send(_example_email(page, interest, address, settings.LANGUAGE_CODE))
     except emails.MailServerUnavailable:
         messages.error(request, "The mail server is not answering; try again in a few minutes.")
         return False
-    if not accepted:
-        messages.error(request, f"The mail server refused {address}.")
+    except emails.MessageRefused as refusal:
+        messages.error(request, f"The mail server refused the email to {address}: {refusal}")
         return False
     messages.success(request, f"A test email was sent to {address}.")
     return True

@@ -165,18 +165,61 @@ def _message(subject, template, context, subscriber, headers):
 
 class MailServerUnavailable(Exception):
     """Sending failed for a reason that is not this email's own: the mail server is down,
-    does not answer within EMAIL_TIMEOUT, refused the connection or our login. Every other
-    email would fail the same way, so the worker stops and retries later."""
+    does not answer within EMAIL_TIMEOUT, refused the connection, TLS, our login or our
+    sender address, or is closing (421). Every other email would fail the same way, so the
+    worker pauses and retries later; the email keeps its place and nothing counts against it."""
+
+
+class MessageRefused(Exception):
+    """The mail server answered this one message with a refusal, at RCPT (the recipient) or
+    at DATA (the content). Other messages may well go through, so the queue goes on.
+    A 4xx reply (greylisting, a full mailbox, "try again later") is `temporary`: the message
+    is tried again later (retry_at). A 5xx reply is final: the message has failed."""
+
+    def __init__(self, code, reply):
+        self.code = code
+        self.reply = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        super().__init__(f"{code} {self.reply}")
+
+    @property
+    def temporary(self):
+        return 400 <= self.code < 500
+
+
+# 421 is the server closing the whole connection ("service not available"), whichever stage
+# it answers at: a server problem, not this message's.
+SERVER_CLOSING = 421
+
+
+def _refusal(code, reply, error):
+    if code == SERVER_CLOSING or not 400 <= code < 600:
+        raise MailServerUnavailable(f"{code} {reply}") from error
+    return MessageRefused(code, reply)
 
 
 def send(message):
-    """Hand `message` to the mail server. True when it was accepted; False when the server
-    refused the recipient's address (a retry would be refused too). Raises
-    MailServerUnavailable for anything else."""
+    """Hand `message` (one recipient) to the mail server and return once it accepted it.
+    Raises MessageRefused when the server refused this message at RCPT or DATA, and
+    MailServerUnavailable for anything else (connection, TLS, login, sender refused...)."""
     try:
         message.send()
-    except smtplib.SMTPRecipientsRefused:
-        return False
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reply = next(iter(error.recipients.values()))
+        refused = _refusal(code, reply, error)
+    except smtplib.SMTPDataError as error:
+        refused = _refusal(error.smtp_code, error.smtp_error, error)
     except Exception as error:  # the mail server, at the edge: whatever the backend raises
         raise MailServerUnavailable(str(error) or type(error).__name__) from error
-    return True
+    else:
+        return
+    raise refused
+
+
+def retry_at(refusals, now):
+    """When to try again a message refused for now `refusals` times in a row, or None when
+    that was its last try (NEWSLETTER_MAIL_MAX_TRIES): NEWSLETTER_MAIL_RETRY_DELAY after the
+    first refusal, doubling after each further one, which is what greylisting and a mailbox
+    that is full for a while need, and spares a struggling server."""
+    if refusals >= settings.NEWSLETTER_MAIL_MAX_TRIES:
+        return None
+    return now + settings.NEWSLETTER_MAIL_RETRY_DELAY * 2 ** (refusals - 1)

@@ -326,6 +326,12 @@ NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per addr
 NEWSLETTER_CONFIRM_MAX_AGE = timedelta(days=7)
 NEWSLETTER_PREFERENCES_MAX_AGE = timedelta(days=60)
 NEWSLETTER_UNSUBSCRIBE_MAX_AGE = timedelta(days=730)  # one-click links in update emails
+# A message the mail server refuses for now (4xx: greylisting, a full mailbox) is tried again
+# after this delay, doubling after each refusal (2, 4, 8 ... minutes), at most
+# NEWSLETTER_MAIL_MAX_TRIES times in all (about 4 hours); then it counts as failed. A 5xx
+# refusal fails the message at once. Neither holds up the other emails.
+NEWSLETTER_MAIL_RETRY_DELAY = timedelta(minutes=2)
+NEWSLETTER_MAIL_MAX_TRIES = 8
 # The request.META key holding the visitor's IP. Behind a reverse proxy that overwrites a
 # header (e.g. nginx "X-Real-IP"), set NEWSLETTER_CLIENT_IP_HEADER=HTTP_X_REAL_IP.
 NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE_ADDR")

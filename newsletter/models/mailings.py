@@ -51,6 +51,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=255, blank=True)
+    # Refused for now (4xx): still queued, not tried again before `retry_at`; `refusals` in a
+    # row so far (failed at NEWSLETTER_MAIL_MAX_TRIES, see sending.py).
+    retry_at = models.DateTimeField(null=True, blank=True)
+    refusals = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "deliveries"

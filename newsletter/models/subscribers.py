@@ -62,6 +62,13 @@ class Subscriber(models.Model):
     mail_claimed_at = models.DateTimeField("email being sent since", null=True, blank=True)
     mail_sent_at = models.DateTimeField("last email sent", null=True, blank=True)
     mail_failures = models.PositiveSmallIntegerField("failed sending attempts", default=0)
+    # The mail server refused the due email for now (4xx): not tried again before this time;
+    # `mail_refusals` such refusals in a row so far (services.send_due_mail gives up at
+    # NEWSLETTER_MAIL_MAX_TRIES). `mail_error` keeps the server's last refusal: with nothing
+    # due, it is why the last email failed.
+    mail_retry_at = models.DateTimeField("email tried again from", null=True, blank=True)
+    mail_refusals = models.PositiveSmallIntegerField("refusals in a row", default=0)
+    mail_error = models.CharField("mail server's last refusal", max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
