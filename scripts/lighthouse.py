@@ -153,6 +153,7 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "False",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000",
         "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
         "STATIC_ROOT": f"{workdir}/static",
         "MEDIA_ROOT": f"{workdir}/media",

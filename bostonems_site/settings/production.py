@@ -1,5 +1,7 @@
 """Production: everything comes from the environment; refuses to start without secrets."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -19,6 +21,21 @@ def _required(name, value):
 
 SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""))
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
+
+
+def _site_address(value):
+    """The public address every emailed link starts with (unsubscribe links included): no
+    fallback to a local address, which would put dead links into subscribers' mailboxes."""
+    parts = urlsplit(_required("WAGTAILADMIN_BASE_URL", value))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            "WAGTAILADMIN_BASE_URL must be the site's public address, such as "
+            f"https://www.boston.gov (got {value!r}; see docs/configuration.md)."
+        )
+    return value.rstrip("/")
+
+
+WAGTAILADMIN_BASE_URL = _site_address(env("WAGTAILADMIN_BASE_URL", default=""))
 
 # Connections kept between requests: opening one costs a new PostgreSQL backend process and a
 # login, per request, which on a cache miss was a good part of the render's cost. A connection

@@ -304,6 +304,7 @@ def production_env(database_url, **overrides):
         SECRET_KEY="test-" + "k" * 60,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000",
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
     )
