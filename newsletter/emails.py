@@ -96,12 +96,14 @@ def page_url(page):
     return site_url(parts[2]) if parts else ""
 
 
-def update_email(subscriber, mailing, page, per_language=None):
+def update_email(subscriber, mailing, page, per_language=None, test_note=""):
     """A published page sent to one subscriber, in their language (the page's translation
     when there is a live one), with a one-click unsubscribe (RFC 8058). `mailing` gives the
     subject and topic; `per_language` (a dict shared across a mailing) keeps the page and
     topic lookups to one per language. Previews and tests use an unsaved subscriber: their
-    personal links then lead to "this link is not valid", never to someone's preferences."""
+    personal links then lead to "this link is not valid", never to someone's preferences.
+    A manager's test (`test_note`: what to tell them) is marked "[TEST]" in the subject and
+    says so above the content, so it is never mistaken for the real sending."""
     language = subscriber.language_code
     per_language = {} if per_language is None else per_language
     if language not in per_language:
@@ -111,6 +113,8 @@ def update_email(subscriber, mailing, page, per_language=None):
         )
     page_in_language, interest = per_language[language]
     subject = page_in_language.title if page_in_language is not page else mailing.subject
+    if test_note:
+        subject = f"[TEST] {subject}"
     with translation.override(language):
         unsubscribe_url = site_url(
             reverse("newsletter:unsubscribe", args=[make_unsubscribe_token(subscriber)])
@@ -124,6 +128,7 @@ def update_email(subscriber, mailing, page, per_language=None):
             "interest": interest,
             "preferences_url": preferences_url(subscriber),
             "unsubscribe_url": unsubscribe_url,
+            "test_note": test_note,
         }
         return _message(
             one_line(subject),

@@ -9,7 +9,7 @@ sent once: starting another mailing for it needs the manager's explicit "send ag
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -33,13 +33,36 @@ def recipients(interest):
     ).distinct()
 
 
-def start_mailing(page, user):
-    """Create the mailing and its deliveries; the worker sends them within seconds."""
+class AlreadyStarted(Exception):
+    """This sending of the page (its number) has started already: `mailing`."""
+
+    def __init__(self, mailing):
+        super().__init__(mailing)
+        self.mailing = mailing
+
+
+def start_mailing(page, user, sequence=None):
+    """Create the mailing and its deliveries; the worker sends them within seconds.
+
+    `sequence` is the number of this sending of the page as the manager confirmed it (1 for
+    the first, 2 for a "send again"...; None: the next one). When that sending exists already
+    (the same confirmation sent twice), raises AlreadyStarted and starts nothing: the unique
+    constraint decides, so two requests at the same moment cannot both start it."""
     interest = interest_for(page)
     with transaction.atomic():
-        mailing = Mailing.objects.create(
-            page=page, subject=page.title, interest=interest, created_by=user
-        )
+        if sequence is None:
+            sequence = Mailing.objects.filter(page=page).count() + 1
+        try:
+            with transaction.atomic():
+                mailing = Mailing.objects.create(
+                    page=page,
+                    subject=page.title,
+                    interest=interest,
+                    created_by=user,
+                    sequence=sequence,
+                )
+        except IntegrityError:
+            raise AlreadyStarted(Mailing.objects.get(page=page, sequence=sequence)) from None
         Delivery.objects.bulk_create(
             Delivery(mailing=mailing, subscriber_id=pk)
             for pk in recipients(interest).values_list("pk", flat=True)
