@@ -8,8 +8,10 @@ Sign-up rules (the visitor always sees the same "check your email" page):
   confirmation email goes out (status pending until the owner of the mailbox confirms);
 - confirmed -> nothing changes; an email with a link to manage preferences goes out.
 
-At most one email per address per NEWSLETTER_RESEND_INTERVAL (10 minutes): within that time
-a repeated sign-up changes nothing at all.
+At most one email per address per NEWSLETTER_RESEND_INTERVAL (10 minutes) and
+NEWSLETTER_EMAILS_PER_DAY (3) in 24 hours: beyond that a repeated sign-up changes nothing at
+all, so nobody can flood someone else's mailbox by signing it up again and again. The visitor's
+answer is the same either way (it says so), so it tells nobody whether the address is known.
 
 Email reliability: mail is never sent inside a visitor's request (a mail server that accepts
 the connection and never answers would hold the request, and the web worker, for
@@ -90,6 +92,8 @@ def _apply_signup(signup):
             language_code=signup.language_code,
             mail_due=Mail.CONFIRMATION,
             mail_requested_at=now,
+            mail_day_started_at=now,
+            mail_day_count=1,
         )
         subscriber.interests.set(signup.interests)
         return subscriber
@@ -97,7 +101,7 @@ def _apply_signup(signup):
     recently = subscriber.mail_requested_at and (
         now - subscriber.mail_requested_at < settings.NEWSLETTER_RESEND_INTERVAL
     )
-    if recently:
+    if recently or _emails_today(subscriber, now) >= settings.NEWSLETTER_EMAILS_PER_DAY:
         return subscriber
 
     if subscriber.status == Status.CONFIRMED:
@@ -116,11 +120,29 @@ def _apply_signup(signup):
     return subscriber
 
 
-# A new request starts afresh: earlier refusals of an earlier email do not delay it.
-NEW_REQUEST_FIELDS = ["mail_refusals", "mail_retry_at", "mail_error"]
+DAY = timedelta(days=1)
+# A new request starts afresh (earlier refusals of an earlier email do not delay it) and
+# counts towards the address's emails of the day.
+NEW_REQUEST_FIELDS = [
+    "mail_refusals",
+    "mail_retry_at",
+    "mail_error",
+    "mail_day_started_at",
+    "mail_day_count",
+]
+
+
+def _emails_today(subscriber, now):
+    """Emails requested for this address in the 24 hours since the first of them."""
+    started = subscriber.mail_day_started_at
+    return subscriber.mail_day_count if started and now - started < DAY else 0
 
 
 def _request_mail(subscriber, kind, now):
+    count = _emails_today(subscriber, now)
+    if count == 0:
+        subscriber.mail_day_started_at = now
+    subscriber.mail_day_count = count + 1
     subscriber.mail_due = kind
     subscriber.mail_requested_at = now
     subscriber.mail_refusals, subscriber.mail_retry_at, subscriber.mail_error = 0, None, ""

@@ -323,6 +323,7 @@ MAIN_MENU_BUTTON_PAGE_TYPE = "newsletter.NewsletterSignupPage"
 NEWSLETTER_SIGNUP_LIMIT = env.int("NEWSLETTER_SIGNUP_LIMIT", default=10)  # POSTs per window
 NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
 NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per address
+NEWSLETTER_EMAILS_PER_DAY = 3  # and at most this many per address in 24 hours
 NEWSLETTER_CONFIRM_MAX_AGE = timedelta(days=7)
 NEWSLETTER_PREFERENCES_MAX_AGE = timedelta(days=60)
 NEWSLETTER_UNSUBSCRIBE_MAX_AGE = timedelta(days=730)  # one-click links in update emails

@@ -66,6 +66,10 @@ class Subscriber(models.Model):
     # `mail_refusals` such refusals in a row so far (services.send_due_mail gives up at
     # NEWSLETTER_MAIL_MAX_TRIES). `mail_error` keeps the server's last refusal: with nothing
     # due, it is why the last email failed.
+    # At most NEWSLETTER_EMAILS_PER_DAY emails asked for by sign-ups per address in a day,
+    # counted from the first of them: signing an address up again and again cannot flood it.
+    mail_day_started_at = models.DateTimeField("first email of the day", null=True, blank=True)
+    mail_day_count = models.PositiveSmallIntegerField("emails that day", default=0)
     mail_retry_at = models.DateTimeField("email tried again from", null=True, blank=True)
     mail_refusals = models.PositiveSmallIntegerField("refusals in a row", default=0)
     mail_error = models.CharField("mail server's last refusal", max_length=255, blank=True)
