@@ -20,6 +20,10 @@ def _required(name, value):
 
 
 SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""))
+# Earlier keys, still accepted when checking signatures (sessions, password reset and the
+# newsletter's links, including two-year unsubscribe links) while new ones use SECRET_KEY:
+# rotate by moving the old key here (docs/deployment.md#rotating-the-secret-key).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 
 

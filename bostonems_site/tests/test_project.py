@@ -86,6 +86,12 @@ def test_production_settings_refuse_a_site_address_links_cannot_start_with(addre
     assert "WAGTAILADMIN_BASE_URL must be the site's public address" in result.stderr
 
 
+def test_production_reads_the_earlier_secret_keys_from_the_environment():
+    code = "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)"
+    assert _production_shell(code) == "[]"
+    assert _production_shell(code, SECRET_KEY_FALLBACKS="old-1,old-2") == "['old-1', 'old-2']"
+
+
 def test_production_email_links_start_with_the_configured_address():
     code = (
         "from newsletter.emails import site_url; from django.conf import settings; "

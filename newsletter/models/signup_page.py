@@ -10,7 +10,6 @@ from bostonems_site.i18n import version_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
 from newsletter.models.topics import Interest
 
-
 # True in every case the visitor cannot be told apart: a new message was sent, or an earlier
 # one still stands because the address had one in the last 10 minutes or 3 today.
 THANK_YOU_TEXT = (
