@@ -111,6 +111,7 @@ def _apply_signup(signup):
         return subscriber
 
     subscriber.status = Status.PENDING
+    subscriber.unsubscribed_at = None  # the time describes the status, which this ends
     subscriber.source = signup.source
     subscriber.consent_text = signup.consent_text
     subscriber.language_code = signup.language_code
@@ -153,6 +154,7 @@ def confirm(subscriber, interests):
     now = timezone.now()
     subscriber.status = Status.CONFIRMED
     subscriber.confirmed_at = now
+    subscriber.unsubscribed_at = None
     if subscriber.mail_due == Mail.CONFIRMATION:
         subscriber.mail_due = ""
     subscriber.save()
@@ -166,6 +168,7 @@ def save_preferences(subscriber, interests):
     if subscriber.status != Status.CONFIRMED:
         subscriber.status = Status.CONFIRMED
         subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
         subscriber.mail_due = ""
         subscriber.save()
     subscriber.interests.set(interests)

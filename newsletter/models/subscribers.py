@@ -40,6 +40,8 @@ class Subscriber(models.Model):
     )
     created_at = models.DateTimeField("signed up", auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField("confirmed", null=True, blank=True)
+    # Set only while the status is "unsubscribed": subscribing again clears it, so an export
+    # never shows a confirmed subscriber with an unsubscribe time.
     unsubscribed_at = models.DateTimeField("unsubscribed", null=True, blank=True)
     source = models.CharField(
         "signed up on page",
