@@ -20,7 +20,7 @@ from bostonems_site.visibility import is_public, public_pages
 from news.models import NewsPage
 from newsletter import emails
 from newsletter.models import Interest, Mailing, Subscriber
-from newsletter.sending import interest_for, recipients, start_mailing
+from newsletter.sending import AlreadyStarted, interest_for, recipients, start_mailing
 
 PAGES_PER_SCREEN = 25
 
@@ -68,7 +68,9 @@ def sendable_pages(request):
 
 def send_page(request, page_id):
     """GET: who will receive the page, links to preview the email, "send a test to me" and
-    "send". POST `action=test` emails the manager; `action=send` starts the sending."""
+    "send". POST `action=test` emails the manager; `action=send` asks the manager to confirm
+    (nothing is sent yet); `action=confirm_send` starts the sending numbered `sending`, once
+    however often that confirmation arrives."""
     _require(request, "newsletter.add_mailing")
     page = get_object_or_404(Page, pk=page_id).specific
     interest = interest_for(page)
@@ -84,15 +86,16 @@ def send_page(request, page_id):
         elif action == "test":
             if _send_test(request, page, interest):
                 return redirect("newsletter_send_page", page.pk)
-        elif action == "send":
-            if previous and request.POST.get("send_again") != "yes":
+        elif action in ("send", "confirm_send"):
+            send_again = request.POST.get("send_again") == "yes"
+            if action == "confirm_send":
+                return _start_sending(request, page, send_again)
+            if previous and not send_again:
                 messages.error(
                     request, "This page was sent before. Tick “Send again” to re-send it."
                 )
             else:
-                mailing = start_mailing(page, request.user)
-                messages.success(request, f"Sending “{page.title}” to subscribers.")
-                return redirect("newsletter_mailing", mailing.pk)
+                return _confirm_sending(request, page, interest, len(previous) + 1, send_again)
         else:
             messages.error(request, "Choose “Send a test to me” or “Send”.")
 
@@ -128,6 +131,41 @@ def unsendable(page, interest):
     return None
 
 
+def _confirm_sending(request, page, interest, sequence, send_again):
+    """The step between "Send" and the sending: who gets what, and a button to confirm."""
+    return TemplateResponse(
+        request,
+        "newsletter/admin/confirm_send.html",
+        {
+            "page": page,
+            "interest": interest,
+            "recipient_count": recipients(interest).count(),
+            "sequence": sequence,
+            "send_again": send_again,
+            "header_title": f"Send to subscribers: {page.title}",
+        },
+    )
+
+
+def _start_sending(request, page, send_again):
+    """The confirmed sending, numbered by the confirmation form: when that number has
+    started already (the confirmation sent twice), the manager is shown that sending."""
+    try:
+        sequence = int(request.POST.get("sending", ""))
+    except ValueError:
+        sequence = 0
+    if sequence < 1 or (sequence > 1 and not send_again):
+        messages.error(request, "The form arrived incomplete: nothing was sent. Press Send again.")
+        return redirect("newsletter_send_page", page.pk)
+    try:
+        mailing = start_mailing(page, request.user, sequence=sequence)
+    except AlreadyStarted as started:
+        messages.info(request, "This sending had already started; it was not started twice.")
+        return redirect("newsletter_mailing", started.mailing.pk)
+    messages.success(request, f"Sending “{page.title}” to subscribers.")
+    return redirect("newsletter_mailing", mailing.pk)
+
+
 def _preview_languages(page_id):
     """(name, preview address) for each language subscribers may have."""
     url = reverse("newsletter_preview_email", args=[page_id])
@@ -137,12 +175,18 @@ def _preview_languages(page_id):
     ]
 
 
-def _example_email(page, interest, email, language_code):
+def _example_email(page, interest, email, language_code, test_note=""):
     """The update email as a subscriber in `language_code` gets it, addressed to `email`.
     The subscriber is unsaved, so its personal links lead nowhere (see update_email)."""
     recipient = Subscriber(email=email, language_code=language_code)
     mailing = Mailing(page=page, subject=page.title, interest=interest)
-    return emails.update_email(recipient, mailing, page)
+    return emails.update_email(recipient, mailing, page, test_note=test_note)
+
+
+TEST_NOTE = (
+    "TEST: sent to you alone from the admin by {name}. Subscribers have not received it. "
+    "Its unsubscribe and preferences links are examples that lead nowhere."
+)
 
 
 def _send_test(request, page, interest):
@@ -154,12 +198,13 @@ def _send_test(request, page, interest):
         messages.error(request, "Your account has no email address: add one in Account.")
         return False
     try:
-        accepted = emails.send(_example_email(page, interest, address, settings.LANGUAGE_CODE))
+        note = TEST_NOTE.format(name=request.user.get_username())
+        emails.send(_example_email(page, interest, address, settings.LANGUAGE_CODE, note))
     except emails.MailServerUnavailable:
         messages.error(request, "The mail server is not answering; try again in a few minutes.")
         return False
-    if not accepted:
-        messages.error(request, f"The mail server refused {address}.")
+    except emails.MessageRefused as refusal:
+        messages.error(request, f"The mail server refused the email to {address}: {refusal}")
         return False
     messages.success(request, f"A test email was sent to {address}.")
     return True

@@ -96,12 +96,14 @@ def page_url(page):
     return site_url(parts[2]) if parts else ""
 
 
-def update_email(subscriber, mailing, page, per_language=None):
+def update_email(subscriber, mailing, page, per_language=None, test_note=""):
     """A published page sent to one subscriber, in their language (the page's translation
     when there is a live one), with a one-click unsubscribe (RFC 8058). `mailing` gives the
     subject and topic; `per_language` (a dict shared across a mailing) keeps the page and
     topic lookups to one per language. Previews and tests use an unsaved subscriber: their
-    personal links then lead to "this link is not valid", never to someone's preferences."""
+    personal links then lead to "this link is not valid", never to someone's preferences.
+    A manager's test (`test_note`: what to tell them) is marked "[TEST]" in the subject and
+    says so above the content, so it is never mistaken for the real sending."""
     language = subscriber.language_code
     per_language = {} if per_language is None else per_language
     if language not in per_language:
@@ -111,6 +113,8 @@ def update_email(subscriber, mailing, page, per_language=None):
         )
     page_in_language, interest = per_language[language]
     subject = page_in_language.title if page_in_language is not page else mailing.subject
+    if test_note:
+        subject = f"[TEST] {subject}"
     with translation.override(language):
         unsubscribe_url = site_url(
             reverse("newsletter:unsubscribe", args=[make_unsubscribe_token(subscriber)])
@@ -124,6 +128,7 @@ def update_email(subscriber, mailing, page, per_language=None):
             "interest": interest,
             "preferences_url": preferences_url(subscriber),
             "unsubscribe_url": unsubscribe_url,
+            "test_note": test_note,
         }
         return _message(
             one_line(subject),
@@ -165,18 +170,61 @@ def _message(subject, template, context, subscriber, headers):
 
 class MailServerUnavailable(Exception):
     """Sending failed for a reason that is not this email's own: the mail server is down,
-    does not answer within EMAIL_TIMEOUT, refused the connection or our login. Every other
-    email would fail the same way, so the worker stops and retries later."""
+    does not answer within EMAIL_TIMEOUT, refused the connection, TLS, our login or our
+    sender address, or is closing (421). Every other email would fail the same way, so the
+    worker pauses and retries later; the email keeps its place and nothing counts against it."""
+
+
+class MessageRefused(Exception):
+    """The mail server answered this one message with a refusal, at RCPT (the recipient) or
+    at DATA (the content). Other messages may well go through, so the queue goes on.
+    A 4xx reply (greylisting, a full mailbox, "try again later") is `temporary`: the message
+    is tried again later (retry_at). A 5xx reply is final: the message has failed."""
+
+    def __init__(self, code, reply):
+        self.code = code
+        self.reply = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        super().__init__(f"{code} {self.reply}")
+
+    @property
+    def temporary(self):
+        return 400 <= self.code < 500
+
+
+# 421 is the server closing the whole connection ("service not available"), whichever stage
+# it answers at: a server problem, not this message's.
+SERVER_CLOSING = 421
+
+
+def _refusal(code, reply, error):
+    if code == SERVER_CLOSING or not 400 <= code < 600:
+        raise MailServerUnavailable(f"{code} {reply}") from error
+    return MessageRefused(code, reply)
 
 
 def send(message):
-    """Hand `message` to the mail server. True when it was accepted; False when the server
-    refused the recipient's address (a retry would be refused too). Raises
-    MailServerUnavailable for anything else."""
+    """Hand `message` (one recipient) to the mail server and return once it accepted it.
+    Raises MessageRefused when the server refused this message at RCPT or DATA, and
+    MailServerUnavailable for anything else (connection, TLS, login, sender refused...)."""
     try:
         message.send()
-    except smtplib.SMTPRecipientsRefused:
-        return False
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reply = next(iter(error.recipients.values()))
+        refused = _refusal(code, reply, error)
+    except smtplib.SMTPDataError as error:
+        refused = _refusal(error.smtp_code, error.smtp_error, error)
     except Exception as error:  # the mail server, at the edge: whatever the backend raises
         raise MailServerUnavailable(str(error) or type(error).__name__) from error
-    return True
+    else:
+        return
+    raise refused
+
+
+def retry_at(refusals, now):
+    """When to try again a message refused for now `refusals` times in a row, or None when
+    that was its last try (NEWSLETTER_MAIL_MAX_TRIES): NEWSLETTER_MAIL_RETRY_DELAY after the
+    first refusal, doubling after each further one, which is what greylisting and a mailbox
+    that is full for a while need, and spares a struggling server."""
+    if refusals >= settings.NEWSLETTER_MAIL_MAX_TRIES:
+        return None
+    return now + settings.NEWSLETTER_MAIL_RETRY_DELAY * 2 ** (refusals - 1)

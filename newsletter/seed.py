@@ -94,10 +94,13 @@ SPANISH_SIGNUP_PAGE = {
     "error_interests_invalid": "Elija temas de la lista",
     "error_form_tampered": "El formulario llegó incompleto o dos veces. Vuelva a llenarlo.",
     "thank_you_heading": "Revise su correo electrónico",
-    "thank_you_text": "<p>Si la dirección que escribió puede recibir correos, le hemos enviado "
-    "un mensaje. Ábralo y siga el enlace para confirmar su suscripción o administrar sus "
-    "preferencias. El enlace funciona durante 7 días.</p><p>¿No ha llegado nada después de "
-    "unos minutos? Revise su carpeta de correo no deseado.</p>",
+    "thank_you_text": "<p>Si la dirección que escribió puede recibir correos, un mensaje nuestro "
+    "va en camino o ya está en su bandeja de entrada. Para proteger los buzones, enviamos a una "
+    "misma dirección como máximo un mensaje cada 10 minutos y 3 al día, así que volver a "
+    "suscribirse enseguida no envía otro: abra nuestro mensaje más reciente y siga su enlace "
+    "para confirmar su suscripción o administrar sus preferencias. El enlace funciona durante "
+    "7 días.</p><p>¿No ha llegado nada después de unos minutos? Revise su carpeta de correo no "
+    "deseado.</p>",
     "confirm_heading": "Confirme su suscripción",
     "confirm_text": "Pulse el botón para empezar a recibir correos sobre:",
     "confirm_button_label": "Confirmar mi suscripción",

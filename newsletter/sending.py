@@ -9,8 +9,9 @@ sent once: starting another mailing for it needs the manager's explicit "send ag
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from bostonems_site.visibility import is_public
 from newsletter import emails
@@ -33,13 +34,36 @@ def recipients(interest):
     ).distinct()
 
 
-def start_mailing(page, user):
-    """Create the mailing and its deliveries; the worker sends them within seconds."""
+class AlreadyStarted(Exception):
+    """This sending of the page (its number) has started already: `mailing`."""
+
+    def __init__(self, mailing):
+        super().__init__(mailing)
+        self.mailing = mailing
+
+
+def start_mailing(page, user, sequence=None):
+    """Create the mailing and its deliveries; the worker sends them within seconds.
+
+    `sequence` is the number of this sending of the page as the manager confirmed it (1 for
+    the first, 2 for a "send again"...; None: the next one). When that sending exists already
+    (the same confirmation sent twice), raises AlreadyStarted and starts nothing: the unique
+    constraint decides, so two requests at the same moment cannot both start it."""
     interest = interest_for(page)
     with transaction.atomic():
-        mailing = Mailing.objects.create(
-            page=page, subject=page.title, interest=interest, created_by=user
-        )
+        if sequence is None:
+            sequence = Mailing.objects.filter(page=page).count() + 1
+        try:
+            with transaction.atomic():
+                mailing = Mailing.objects.create(
+                    page=page,
+                    subject=page.title,
+                    interest=interest,
+                    created_by=user,
+                    sequence=sequence,
+                )
+        except IntegrityError:
+            raise AlreadyStarted(Mailing.objects.get(page=page, sequence=sequence)) from None
         Delivery.objects.bulk_create(
             Delivery(mailing=mailing, subscriber_id=pk)
             for pk in recipients(interest).values_list("pk", flat=True)
@@ -49,7 +73,8 @@ def start_mailing(page, user):
 
 def deliver_queued():
     """Send the queued deliveries of every mailing, oldest mailing first. Returns the number
-    sent; raises emails.MailServerUnavailable at the first mail server outage."""
+    sent. A delivery the mail server refuses does not stop the others; the first mail server
+    outage does (emails.MailServerUnavailable is raised)."""
     unfinished = (
         Mailing.objects.filter(deliveries__status=Delivery.Status.QUEUED)
         .distinct()
@@ -60,11 +85,16 @@ def deliver_queued():
 
 
 def deliver(mailing_id):
-    """Send every queued delivery of a mailing. Returns the number sent now."""
+    """Send every queued delivery of a mailing that is due now (not waiting for a retry).
+    Returns the number sent now."""
     mailing = Mailing.objects.select_related("page", "interest").get(pk=mailing_id)
     # A page made private or unpublished since the mailing started is not sent (skipped).
     page = mailing.page.specific if mailing.page and is_public(mailing.page) else None
-    queued = mailing.deliveries.filter(status=Delivery.Status.QUEUED).order_by("pk")
+    queued = (
+        mailing.deliveries.filter(status=Delivery.Status.QUEUED)
+        .exclude(retry_at__gt=timezone.now())
+        .order_by("pk")
+    )
     sent = 0
     per_language = {}  # the page and topic in each language, looked up once per mailing
     for pk in list(queued.values_list("pk", flat=True)):
@@ -72,7 +102,23 @@ def deliver(mailing_id):
     return sent
 
 
+def still_visible(page):
+    """The page is still live and public (no view restriction on it or above it): an editor
+    may take it down after the mailing started, and then nobody else is sent it."""
+    return page is not None and Page.objects.live().public().filter(pk=page.pk).exists()
+
+
+def _skip(delivery, reason):
+    delivery.status = Delivery.Status.SKIPPED
+    delivery.error = reason
+    delivery.save(update_fields=["status", "error"])
+    return 0
+
+
 def _deliver_one(delivery_pk, page, per_language):
+    """Send one delivery, re-checking at send time what may have changed since the mailing
+    started: the page (unpublished, restricted), the subscriber's status and topics. The
+    mail server's answer is judged for this delivery alone (see _record_refusal)."""
     outage = None
     with transaction.atomic():
         delivery = (
@@ -84,19 +130,17 @@ def _deliver_one(delivery_pk, page, per_language):
         if delivery is None:  # another worker has it, or it is done
             return 0
         subscriber = delivery.subscriber
-        still_wanted = subscriber.status == Subscriber.Status.CONFIRMED and (
-            delivery.mailing.interest is None
-            or subscriber.interests.filter(pk=delivery.mailing.interest_id).exists()
-        )
-        if page is None or not page.live or not still_wanted:
-            delivery.status = Delivery.Status.SKIPPED
-            delivery.save(update_fields=["status"])
-            return 0
+        if not still_visible(page):
+            return _skip(delivery, "The page was unpublished or restricted meanwhile.")
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            return _skip(delivery, "Unsubscribed meanwhile.")
+        if delivery.mailing.interest_id is not None and not (
+            subscriber.interests.filter(pk=delivery.mailing.interest_id).exists()
+        ):
+            return _skip(delivery, "No longer chose this topic.")
         delivery.attempts += 1
         try:
-            accepted = emails.send(
-                emails.update_email(subscriber, delivery.mailing, page, per_language)
-            )
+            emails.send(emails.update_email(subscriber, delivery.mailing, page, per_language))
         except emails.MailServerUnavailable as error:
             # Stays queued: the worker retries once the server is back (nobody is given up
             # on because of the server's outage).
@@ -104,15 +148,31 @@ def _deliver_one(delivery_pk, page, per_language):
             delivery.error = str(error)[:255]
             delivery.save(update_fields=["attempts", "error"])
             outage = error
+        except emails.MessageRefused as refusal:
+            _record_refusal(delivery, refusal)
+            return 0
         else:
-            if accepted:
-                delivery.status = Delivery.Status.SENT
-                delivery.sent_at = timezone.now()
-                delivery.error = ""
-            else:
-                delivery.status = Delivery.Status.FAILED
-                delivery.error = "The mail server refused the address."
-            delivery.save(update_fields=["attempts", "status", "sent_at", "error"])
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.error = ""
+            delivery.retry_at = None
+            delivery.save(update_fields=["attempts", "status", "sent_at", "error", "retry_at"])
     if outage is not None:
         raise outage
-    return int(accepted)
+    return 1
+
+
+def _record_refusal(delivery, refusal):
+    """Refused for now (4xx): stays queued until its retry time; out of tries, or refused for
+    good (5xx): failed. The other deliveries go on either way."""
+    delivery.refusals += 1
+    delivery.error = str(refusal)[:255]
+    delivery.retry_at = (
+        emails.retry_at(delivery.refusals, timezone.now()) if refusal.temporary else None
+    )
+    if delivery.retry_at is None:
+        delivery.status = Delivery.Status.FAILED
+        logger.warning("Delivery %s failed: %s", delivery.pk, refusal)
+    else:
+        logger.info("Delivery %s refused for now: %s", delivery.pk, refusal)
+    delivery.save(update_fields=["attempts", "status", "error", "retry_at", "refusals"])

@@ -8,8 +8,10 @@ Sign-up rules (the visitor always sees the same "check your email" page):
   confirmation email goes out (status pending until the owner of the mailbox confirms);
 - confirmed -> nothing changes; an email with a link to manage preferences goes out.
 
-At most one email per address per NEWSLETTER_RESEND_INTERVAL (10 minutes): within that time
-a repeated sign-up changes nothing at all.
+At most one email per address per NEWSLETTER_RESEND_INTERVAL (10 minutes) and
+NEWSLETTER_EMAILS_PER_DAY (3) in 24 hours: beyond that a repeated sign-up changes nothing at
+all, so nobody can flood someone else's mailbox by signing it up again and again. The visitor's
+answer is the same either way (it says so), so it tells nobody whether the address is known.
 
 Email reliability: mail is never sent inside a visitor's request (a mail server that accepts
 the connection and never answers would hold the request, and the web worker, for
@@ -21,6 +23,7 @@ worker never holds the row locked while it talks to the mail server (see send_du
 visitor's request never waits for it.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,6 +36,7 @@ from django.utils import timezone
 from newsletter import emails
 from newsletter.models import Subscriber
 
+logger = logging.getLogger(__name__)
 Status, Mail = Subscriber.Status, Subscriber.Mail
 # A worker's claim on an email older than this is a worker that died mid-send: another takes
 # the email over. Far longer than any SMTP conversation (each step gives up after
@@ -88,6 +92,8 @@ def _apply_signup(signup):
             language_code=signup.language_code,
             mail_due=Mail.CONFIRMATION,
             mail_requested_at=now,
+            mail_day_started_at=now,
+            mail_day_count=1,
         )
         subscriber.interests.set(signup.interests)
         return subscriber
@@ -95,25 +101,52 @@ def _apply_signup(signup):
     recently = subscriber.mail_requested_at and (
         now - subscriber.mail_requested_at < settings.NEWSLETTER_RESEND_INTERVAL
     )
-    if recently:
+    if recently or _emails_today(subscriber, now) >= settings.NEWSLETTER_EMAILS_PER_DAY:
         return subscriber
 
     if subscriber.status == Status.CONFIRMED:
         # Topics change only through a signed link: send one.
-        subscriber.mail_due = Mail.PREFERENCES
-        subscriber.mail_requested_at = now
-        subscriber.save(update_fields=["mail_due", "mail_requested_at"])
+        _request_mail(subscriber, Mail.PREFERENCES, now)
+        subscriber.save(update_fields=["mail_due", "mail_requested_at", *NEW_REQUEST_FIELDS])
         return subscriber
 
     subscriber.status = Status.PENDING
+    subscriber.unsubscribed_at = None  # the time describes the status, which this ends
     subscriber.source = signup.source
     subscriber.consent_text = signup.consent_text
     subscriber.language_code = signup.language_code
-    subscriber.mail_due = Mail.CONFIRMATION
-    subscriber.mail_requested_at = now
+    _request_mail(subscriber, Mail.CONFIRMATION, now)
     subscriber.save()
     subscriber.interests.set(signup.interests)
     return subscriber
+
+
+DAY = timedelta(days=1)
+# A new request starts afresh (earlier refusals of an earlier email do not delay it) and
+# counts towards the address's emails of the day.
+NEW_REQUEST_FIELDS = [
+    "mail_refusals",
+    "mail_retry_at",
+    "mail_error",
+    "mail_day_started_at",
+    "mail_day_count",
+]
+
+
+def _emails_today(subscriber, now):
+    """Emails requested for this address in the 24 hours since the first of them."""
+    started = subscriber.mail_day_started_at
+    return subscriber.mail_day_count if started and now - started < DAY else 0
+
+
+def _request_mail(subscriber, kind, now):
+    count = _emails_today(subscriber, now)
+    if count == 0:
+        subscriber.mail_day_started_at = now
+    subscriber.mail_day_count = count + 1
+    subscriber.mail_due = kind
+    subscriber.mail_requested_at = now
+    subscriber.mail_refusals, subscriber.mail_retry_at, subscriber.mail_error = 0, None, ""
 
 
 def confirm(subscriber, interests):
@@ -121,6 +154,7 @@ def confirm(subscriber, interests):
     now = timezone.now()
     subscriber.status = Status.CONFIRMED
     subscriber.confirmed_at = now
+    subscriber.unsubscribed_at = None
     if subscriber.mail_due == Mail.CONFIRMATION:
         subscriber.mail_due = ""
     subscriber.save()
@@ -134,6 +168,7 @@ def save_preferences(subscriber, interests):
     if subscriber.status != Status.CONFIRMED:
         subscriber.status = Status.CONFIRMED
         subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
         subscriber.mail_due = ""
         subscriber.save()
     subscriber.interests.set(interests)
@@ -155,18 +190,27 @@ def send_due_mail(subscriber_pk):
     wait on PostgreSQL for as long as the mail server takes (up to EMAIL_TIMEOUT). A claim
     older than MAIL_CLAIM_TIMEOUT belongs to a worker that died mid-send and is taken over.
     The outcome only clears `mail_due` when no newer request arrived while sending, so a
-    request made meanwhile is never lost. Raises emails.MailServerUnavailable when the mail
-    server is down: the email stays due."""
+    request made meanwhile is never lost.
+
+    The mail server's answer is judged per email: refused for now (4xx) -> tried again later
+    (emails.retry_at), failed once out of tries; refused for good (5xx) -> failed. Either way
+    the queue goes on. Raises emails.MailServerUnavailable when the server itself is down: the
+    email stays due and nothing counts against it."""
     claim = _claim_due_mail(subscriber_pk)
-    if claim is None:  # sent meanwhile, or another worker is sending it
+    if claim is None:  # sent meanwhile, not due yet, or another worker is sending it
         return False
     subscriber, kind, claimed_at = claim
     still_this_claim = Subscriber.objects.filter(pk=subscriber_pk, mail_claimed_at=claimed_at)
+    # Cleared only if it is still the request that was tried.
+    this_request_done = Case(
+        When(mail_due=kind, mail_requested_at=subscriber.mail_requested_at, then=Value("")),
+        default=F("mail_due"),
+    )
     wanted_status = Status.PENDING if kind == Mail.CONFIRMATION else Status.CONFIRMED
+    sent = subscriber.status == wanted_status
     try:
-        sent = subscriber.status == wanted_status and emails.send(
-            emails.subscriber_email(subscriber, kind)
-        )
+        if sent:
+            emails.send(emails.subscriber_email(subscriber, kind))
     except emails.MailServerUnavailable:
         _record(
             lambda: still_this_claim.update(
@@ -174,20 +218,40 @@ def send_due_mail(subscriber_pk):
             )
         )
         raise
-    done = {"mail_sent_at": timezone.now()} if sent else {}
+    except emails.MessageRefused as refusal:
+        _record_refusal(still_this_claim, subscriber, refusal, this_request_done)
+        return False
+    done = {"mail_sent_at": timezone.now(), "mail_error": ""} if sent else {}
     _record(
         lambda: still_this_claim.update(
             mail_claimed_at=None,
             mail_failures=0,
-            # Cleared only if it is still the request that was sent.
-            mail_due=Case(
-                When(mail_due=kind, mail_requested_at=subscriber.mail_requested_at, then=Value("")),
-                default=F("mail_due"),
-            ),
+            mail_refusals=0,
+            mail_retry_at=None,
+            mail_due=this_request_done,
             **done,
         )
     )
     return sent
+
+
+def _record_refusal(still_this_claim, subscriber, refusal, this_request_done):
+    refusals = subscriber.mail_refusals + 1
+    retry_at = emails.retry_at(refusals, timezone.now()) if refusal.temporary else None
+    if retry_at is None:
+        logger.warning("Email to subscriber %s failed: %s", subscriber.pk, refusal)
+    else:
+        logger.info("Email to subscriber %s refused for now: %s", subscriber.pk, refusal)
+    _record(
+        lambda: still_this_claim.update(
+            mail_claimed_at=None,
+            mail_failures=F("mail_failures") + 1,
+            mail_error=str(refusal)[:255],
+            mail_refusals=0 if retry_at is None else refusals,
+            mail_retry_at=retry_at,
+            mail_due=this_request_done if retry_at is None else F("mail_due"),
+        )
+    )
 
 
 def _record(outcome):
@@ -218,6 +282,7 @@ def _claim_due_mail(subscriber_pk):
                 Q(mail_claimed_at__isnull=True) | Q(mail_claimed_at__lt=now - MAIL_CLAIM_TIMEOUT)
             )
             .exclude(mail_due="")
+            .exclude(mail_retry_at__gt=now)
             .first()
         )
         if subscriber is None:
@@ -228,8 +293,12 @@ def _claim_due_mail(subscriber_pk):
 
 
 def send_all_due_mail():
-    """Send every email still due, oldest request first. Returns how many were sent; stops
-    at the first MailServerUnavailable (raised: waiting EMAIL_TIMEOUT once per address
-    would only delay the retry)."""
-    due = Subscriber.objects.exclude(mail_due="").order_by("mail_requested_at", "pk")
+    """Send every email due now (not waiting for a retry), oldest request first. Returns how
+    many were sent. A refused email does not stop the others; the first MailServerUnavailable
+    does (raised: waiting EMAIL_TIMEOUT once per address would only delay the retry)."""
+    due = (
+        Subscriber.objects.exclude(mail_due="")
+        .exclude(mail_retry_at__gt=timezone.now())
+        .order_by("mail_requested_at", "pk")
+    )
     return sum(send_due_mail(pk) for pk in list(due.values_list("pk", flat=True)))

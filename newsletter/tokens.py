@@ -4,11 +4,15 @@ A confirmation token carries the subscriber's id, a keyed hash of their address 
 they chose when the email was sent; a preferences token carries the id and the hash. Changing
 any character breaks the signature; tokens older than their maximum age are refused. Deleting
 a subscriber (or re-creating the address) makes old tokens useless: the id no longer matches.
+
+Key rotation: links are made with SECRET_KEY and accepted when made with it or with any key in
+SECRET_KEY_FALLBACKS (Django's signing does so for the signature; address_matches does the
+same for the address hash), so the two-year unsubscribe links in old emails survive a new key.
 """
 
 from django.conf import settings
 from django.core import signing
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 CONFIRM_SALT = "newsletter.confirm"
 PREFERENCES_SALT = "newsletter.preferences"
@@ -24,10 +28,11 @@ class ExpiredToken(InvalidToken):
     """The link is older than its maximum age."""
 
 
-def address_fingerprint(subscriber):
+def address_fingerprint(subscriber, secret=None):
     """A keyed hash of the address: ties the token to it without putting the address itself
-    into links (which end up in browser histories and server logs)."""
-    return salted_hmac("newsletter.token", subscriber.email.lower()).hexdigest()[:20]
+    into links (which end up in browser histories and server logs). Keyed by SECRET_KEY, or
+    by `secret` (an older key, see matches)."""
+    return salted_hmac("newsletter.token", subscriber.email.lower(), secret=secret).hexdigest()[:20]
 
 
 def make_confirm_token(subscriber, interest_slugs):
@@ -64,4 +69,12 @@ def read_token(token, salt):
 
 
 def matches(payload, subscriber):
-    return subscriber is not None and payload.get("e") == address_fingerprint(subscriber)
+    """The token was made for this subscriber's address, under the current key or one of
+    SECRET_KEY_FALLBACKS (a token signed before a key rotation carries the old key's hash)."""
+    if subscriber is None or not isinstance(payload.get("e"), str):
+        return False
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return any(
+        constant_time_compare(payload["e"], address_fingerprint(subscriber, secret=key))
+        for key in keys
+    )

@@ -181,6 +181,8 @@ class SubscriberViewSet(ModelViewSet):
         "mail_requested_at",
         "mail_sent_at",
         "mail_failures",
+        "mail_retry_at",
+        "mail_error",
     ]
 
     def get_permissions_to_register(self):

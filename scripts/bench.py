@@ -312,6 +312,7 @@ def run(database_url, workdir, only_surge=False):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
         TRUSTED_PROXIES="none",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000",
         DATABASE_URL=database_url,
         STATIC_ROOT=f"{workdir}/static",
         MEDIA_ROOT=f"{workdir}/media",

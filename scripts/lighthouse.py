@@ -154,6 +154,7 @@ def main():
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "False",
         "TRUSTED_PROXIES": "none",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000",
         "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
         "STATIC_ROOT": f"{workdir}/static",
         "MEDIA_ROOT": f"{workdir}/media",

@@ -41,6 +41,7 @@ def configure(workdir):
         DJANGO_SETTINGS_MODULE="bostonems_site.settings.production",
         SECRET_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="testserver",
+        WAGTAILADMIN_BASE_URL="http://testserver",
         SECURE_SSL_REDIRECT="False",
         TRUSTED_PROXIES="none",
         PAGE_CACHE_ENABLED="False",

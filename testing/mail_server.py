@@ -1,19 +1,33 @@
-"""A fake mail server for tests, the one fake at the true edge (the mail provider): a real SMTP
-listener on a loopback port, standard library only (smtpd is gone from Python 3.12).
+"""A mail server for tests, the one fake at the true edge (the mail provider): a real SMTP
+listener on a loopback port (aiosmtpd, in a thread of the test process), so the real client
+code (Django's SMTP backend, smtplib) talks real SMTP to it.
 
-Two behaviours, switchable while it runs so the newsletter worker keeps its address:
+Behaviours, switchable while it runs so the newsletter worker keeps its address:
+- working: accepts every message and records it in `messages`;
+- scripted replies (`script`): for one recipient, the replies it gets at RCPT or at DATA on
+  its next attempts ("450 4.2.0 Greylisted", "554 5.6.0 Rejected"...), one per attempt, then
+  it is accepted again. `attempts` records what each recipient was answered;
+- logins are refused (535): a client that logs in (EMAIL_HOST_USER set) meets a wrong
+  password; one that does not sends as usual;
 - black hole (`black_hole = True`): accepts TCP connections and never says a word, the way a
   hung or firewalled server behaves; the client waits for its EMAIL_TIMEOUT. Connections it
   held are in `accepted`.
-- working: speaks just enough SMTP (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for
-  smtplib and Django's SMTP backend, and records every message accepted in `messages`.
+A connection refused is a port where nothing listens: `closed_port_url()`.
 """
 
+import asyncio
 import email
 import email.policy
-import socket
 import threading
+from collections import defaultdict, deque
 from dataclasses import dataclass
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from testing.servers import free_port
+
+ACCEPTED = "250 OK"
 
 
 @dataclass
@@ -27,15 +41,76 @@ class ReceivedMessage:
         return email.message_from_bytes(self.data, policy=email.policy.default)
 
 
+class _BlackHole(asyncio.Protocol):
+    """A connection that is accepted and never answered."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def connection_made(self, transport):
+        self.server.accepted.append(transport)
+
+
+class _Handler:
+    """aiosmtpd's hooks: the scripted reply for this recipient and stage, else acceptance."""
+
+    def __init__(self, server):
+        self.server = server
+
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        reply = self.server._next_reply(address, "RCPT")
+        if reply == ACCEPTED:
+            envelope.rcpt_tos.append(address)
+        return reply
+
+    async def handle_DATA(self, smtp, session, envelope):
+        reply = ACCEPTED
+        for address in envelope.rcpt_tos:
+            reply = self.server._next_reply(address, "DATA")
+            if reply != ACCEPTED:
+                return reply
+        with self.server.lock:
+            self.server.messages.append(
+                ReceivedMessage(
+                    envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
+                )
+            )
+        return "250 OK queued"
+
+
+def _refuse_every_login(server, session, envelope, mechanism, auth_data):
+    return AuthResult(success=False, handled=False)
+
+
+class _Controller(Controller):
+    def __init__(self, server, port):
+        self.mail_server = server
+        super().__init__(
+            _Handler(server),
+            hostname="127.0.0.1",
+            port=port,
+            authenticator=_refuse_every_login,
+            auth_require_tls=False,
+        )
+
+    def factory(self):
+        if self.mail_server.black_hole:
+            return _BlackHole(self.mail_server)
+        return super().factory()
+
+
 class MailServer:
     def __init__(self, black_hole=False):
-        self.black_hole = black_hole
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
+        self.black_hole = False  # the controller's own start-up check needs a greeting
         self.accepted = []  # connections held silent while a black hole
         self.messages = []
+        self.attempts = []  # (recipient, stage, reply) for every RCPT and DATA answered
         self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._script = defaultdict(deque)
+        self.port = free_port()
+        self._controller = _Controller(self, self.port)
+        self._controller.start()
+        self.black_hole = black_hole
 
     @property
     def url(self):
@@ -47,56 +122,41 @@ class MailServer:
         with self.lock:
             return [address for message in self.messages for address in message.recipients]
 
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:  # closed
-                return
-            if self.black_hole:
-                self.accepted.append(client)  # held open, never answered
-            else:
-                threading.Thread(target=self._converse, args=(client,), daemon=True).start()
+    def script(self, recipient, rcpt=(), data=()):
+        """Answer `recipient`'s next attempts with these replies: `rcpt` at RCPT TO, then
+        `data` at the end of DATA (one reply per attempt; acceptance once used up)."""
+        with self.lock:
+            self._script[(recipient.lower(), "RCPT")].extend(rcpt)
+            self._script[(recipient.lower(), "DATA")].extend(data)
 
-    def _converse(self, client):
-        with client, client.makefile("rb") as lines:
+    def replies_to(self, recipient, stage="RCPT"):
+        """The replies `recipient` was given at `stage`, in order."""
+        with self.lock:
+            return [
+                reply
+                for address, at, reply in self.attempts
+                if address.lower() == recipient.lower() and at == stage
+            ]
 
-            def reply(text):
-                client.sendall(text.encode() + b"\r\n")
+    def reset(self):
+        """Forget messages, attempts and scripts (a module-scoped server between tests)."""
+        with self.lock:
+            self.messages.clear()
+            self.attempts.clear()
+            self._script.clear()
 
-            reply("220 localhost fake SMTP")
-            sender, recipients = None, []
-            for raw in lines:
-                command = raw.decode("utf-8", "replace").strip()
-                verb = command[:4].upper()
-                if verb == "EHLO":
-                    reply("250-localhost\r\n250 8BITMIME")
-                elif verb == "HELO":
-                    reply("250 localhost")
-                elif verb == "MAIL":
-                    sender, recipients = _address(command), []
-                    reply("250 OK")
-                elif verb == "RCPT":
-                    recipients.append(_address(command))
-                    reply("250 OK")
-                elif verb == "DATA":
-                    reply("354 End data with <CR><LF>.<CR><LF>")
-                    data = _read_data(lines)
-                    with self.lock:
-                        self.messages.append(ReceivedMessage(sender, recipients, data))
-                    reply("250 OK queued")
-                elif verb in ("RSET", "NOOP"):
-                    reply("250 OK")
-                elif verb == "QUIT":
-                    reply("221 Bye")
-                    return
-                else:
-                    reply("502 Command not implemented")
+    def _next_reply(self, address, stage):
+        with self.lock:
+            replies = self._script[(address.lower(), stage)]
+            reply = replies.popleft() if replies else ACCEPTED
+            self.attempts.append((address, stage, reply))
+        return reply
 
     def close(self):
-        for client in self.accepted:
-            client.close()
-        self.listener.close()
+        loop = self._controller.loop
+        for transport in self.accepted:
+            loop.call_soon_threadsafe(transport.close)
+        self._controller.stop()
 
     def __enter__(self):
         return self
@@ -105,16 +165,6 @@ class MailServer:
         self.close()
 
 
-def _read_data(lines):
-    """The message after DATA, up to the line holding a single dot (dot-stuffing undone)."""
-    data = []
-    for line in lines:
-        if line == b".\r\n":
-            break
-        data.append(line[1:] if line.startswith(b"..") else line)
-    return b"".join(data)
-
-
-def _address(command):
-    """The address in "MAIL FROM:<a@b> SIZE=1" or "RCPT TO:<a@b>"."""
-    return command.partition("<")[2].partition(">")[0]
+def closed_port_url():
+    """EMAIL_URL of a loopback port where nothing listens: the connection is refused."""
+    return f"smtp://127.0.0.1:{free_port()}"

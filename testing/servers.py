@@ -305,6 +305,7 @@ def production_env(database_url, **overrides):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
         TRUSTED_PROXIES="none",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000",
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
     )

@@ -46,22 +46,23 @@ def test_seed_keeps_what_an_editor_changed(seeded_site):
 
 
 def _production_env(**overrides):
-    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "TRUSTED_PROXIES")
-    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_REQUIRED}
     env.update(DJANGO_SETTINGS_MODULE="bostonems_site.settings.production", **overrides)
     return env
 
 
-@pytest.mark.parametrize(
-    "overrides, missing",
-    [
-        ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
-        # Whether a load balancer is in front decides whose address limits and lockouts count.
-        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}, "TRUSTED_PROXIES"),
-    ],
-)
-def test_production_settings_refuse_to_start_without_secrets(overrides, missing):
+PRODUCTION_REQUIRED = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "example.org",
+    "WAGTAILADMIN_BASE_URL": "https://example.org",
+    # Whether a load balancer is in front decides whose address limits and lockouts count.
+    "TRUSTED_PROXIES": "none",
+}
+
+
+@pytest.mark.parametrize("missing", list(PRODUCTION_REQUIRED))
+def test_production_settings_refuse_to_start_without_secrets_or_the_site_address(missing):
+    overrides = {name: value for name, value in PRODUCTION_REQUIRED.items() if name != missing}
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
@@ -71,6 +72,36 @@ def test_production_settings_refuse_to_start_without_secrets(overrides, missing)
     )
     assert result.returncode != 0
     assert f"{missing} must be set in the environment" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["www.boston.gov", "ftp://boston.gov", "https://"])
+def test_production_settings_refuse_a_site_address_links_cannot_start_with(address):
+    overrides = {**PRODUCTION_REQUIRED, "WAGTAILADMIN_BASE_URL": address}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=_production_env(**overrides),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "WAGTAILADMIN_BASE_URL must be the site's public address" in result.stderr
+
+
+def test_production_reads_the_earlier_secret_keys_from_the_environment():
+    code = "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)"
+    assert _production_shell(code) == "[]"
+    assert _production_shell(code, SECRET_KEY_FALLBACKS="old-1,old-2") == "['old-1', 'old-2']"
+
+
+def test_production_email_links_start_with_the_configured_address():
+    code = (
+        "from newsletter.emails import site_url; from django.conf import settings; "
+        "print(site_url('/newsletter/'), settings.WAGTAILADMIN_BASE_URL)"
+    )
+    assert _production_shell(code, WAGTAILADMIN_BASE_URL="https://ems.example.org/") == (
+        "https://ems.example.org/newsletter/ https://ems.example.org"
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,9 +128,7 @@ def _production_shell(code, **env):
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
         cwd=settings.BASE_DIR,
-        env=_production_env(
-            SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org", TRUSTED_PROXIES="none", **env
-        ),
+        env=_production_env(**{**PRODUCTION_REQUIRED, **env}),
         capture_output=True,
         text=True,
     )

@@ -96,6 +96,7 @@ def production_env(tmp_path, **overrides):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="ems.example.org,127.0.0.1,localhost",
         TRUSTED_PROXIES="10.0.0.0/8",
+        WAGTAILADMIN_BASE_URL="https://ems.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),

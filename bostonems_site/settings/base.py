@@ -349,6 +349,7 @@ MAIN_MENU_BUTTON_PAGE_TYPE = "newsletter.NewsletterSignupPage"
 NEWSLETTER_SIGNUP_LIMIT = env.int("NEWSLETTER_SIGNUP_LIMIT", default=10)  # POSTs per window
 NEWSLETTER_SIGNUP_WINDOW = 600  # seconds
 NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per address
+NEWSLETTER_EMAILS_PER_DAY = 3  # and at most this many per address in 24 hours
 NEWSLETTER_CONFIRM_MAX_AGE = timedelta(days=7)
 NEWSLETTER_PREFERENCES_MAX_AGE = timedelta(days=60)
 NEWSLETTER_UNSUBSCRIBE_MAX_AGE = timedelta(days=730)  # one-click links in update emails
@@ -376,6 +377,12 @@ def trusted_proxies(value):
 
 
 TRUSTED_PROXIES = trusted_proxies(env("TRUSTED_PROXIES", default="none"))
+# A message the mail server refuses for now (4xx: greylisting, a full mailbox) is tried again
+# after this delay, doubling after each refusal (2, 4, 8 ... minutes), at most
+# NEWSLETTER_MAIL_MAX_TRIES times in all (about 4 hours); then it counts as failed. A 5xx
+# refusal fails the message at once. Neither holds up the other emails.
+NEWSLETTER_MAIL_RETRY_DELAY = timedelta(minutes=2)
+NEWSLETTER_MAIL_MAX_TRIES = 8
 
 # --- Security headers ----------------------------------------------------------------------
 # Public pages: only this origin, no inline script or style, and the two video players' frames

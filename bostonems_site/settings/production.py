@@ -1,5 +1,7 @@
 """Production: everything comes from the environment; refuses to start without secrets."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -18,11 +20,30 @@ def _required(name, value):
 
 
 SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""))
+# Earlier keys, still accepted when checking signatures (sessions, password reset and the
+# newsletter's links, including two-year unsubscribe links) while new ones use SECRET_KEY:
+# rotate by moving the old key here (docs/deployment.md#rotating-the-secret-key).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 # Whether a load balancer stands in front decides whose address the sign-up limits and the admin
 # lockout count (settings/base.py): a default would be wrong for one setup or the other, so it
 # is stated, "none" when clients connect directly.
 _required("TRUSTED_PROXIES", env("TRUSTED_PROXIES", default=""))
+
+
+def _site_address(value):
+    """The public address every emailed link starts with (unsubscribe links included): no
+    fallback to a local address, which would put dead links into subscribers' mailboxes."""
+    parts = urlsplit(_required("WAGTAILADMIN_BASE_URL", value))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(
+            "WAGTAILADMIN_BASE_URL must be the site's public address, such as "
+            f"https://www.boston.gov (got {value!r}; see docs/configuration.md)."
+        )
+    return value.rstrip("/")
+
+
+WAGTAILADMIN_BASE_URL = _site_address(env("WAGTAILADMIN_BASE_URL", default=""))
 
 # Connections kept between requests: opening one costs a new PostgreSQL backend process and a
 # login, per request, which on a cache miss was a good part of the render's cost. A connection

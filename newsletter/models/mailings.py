@@ -21,9 +21,18 @@ class Mailing(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField("started", auto_now_add=True)
+    # The page's first sending is 1, a "send again" 2, and so on. The manager's confirmation
+    # form carries the number it is about to start: unique per page, so the same form sent
+    # twice (a double click, a resent POST) starts one sending, never two.
+    sequence = models.PositiveIntegerField("sending number", default=1)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "sequence"], name="newsletter_mailing_once_per_sending_number"
+            )
+        ]
 
     def __str__(self):
         return f"{self.subject} ({self.created_at:%Y-%m-%d %H:%M})"
@@ -51,6 +60,10 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=255, blank=True)
+    # Refused for now (4xx): still queued, not tried again before `retry_at`; `refusals` in a
+    # row so far (failed at NEWSLETTER_MAIL_MAX_TRIES, see sending.py).
+    retry_at = models.DateTimeField(null=True, blank=True)
+    refusals = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -11,6 +11,17 @@ from bostonems_site.models import INTRO_FEATURES, BasePage
 from newsletter.forms import SignupForm
 from newsletter.models.topics import Interest
 
+# True in every case the visitor cannot be told apart: a new message was sent, or an earlier
+# one still stands because the address had one in the last 10 minutes or 3 today.
+THANK_YOU_TEXT = (
+    "<p>If the address you entered can receive email, a message from us is on its way or "
+    "already in its inbox. To protect mailboxes, we send one address at most one message every "
+    "10 minutes and 3 a day, so signing up again soon after does not send another: open the "
+    "latest message from us and follow its link to confirm your subscription or to manage "
+    "your preferences. The link works for 7 days.</p><p>Nothing there after a few minutes? "
+    "Check your spam or junk folder.</p>"
+)
+
 
 def _text(default, help_text, max_length=255):
     return models.CharField(max_length=max_length, default=default, help_text=help_text)
@@ -79,12 +90,10 @@ class NewsletterSignupPage(BasePage):
     )
     thank_you_text = RichTextField(
         features=INTRO_FEATURES,
-        default="<p>If the address you entered can receive email, a message from us is on its "
-        "way. Open it and follow the link to confirm your subscription or to manage your "
-        "preferences. The link works for 7 days.</p><p>Nothing arrived after a few minutes? "
-        "Check your spam or junk folder.</p>",
+        default=THANK_YOU_TEXT,
         help_text="Shown after the form is sent. It is the same whether or not the address "
-        "was already subscribed, so nobody can find out who is.",
+        "was already subscribed, and whether or not a new message was sent (one address gets "
+        "at most one every 10 minutes and 3 a day), so nobody can find out who is.",
     )
     # Confirmation and preferences pages
     confirm_heading = _text("Confirm your subscription", "Heading of the confirmation page.")

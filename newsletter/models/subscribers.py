@@ -39,6 +39,8 @@ class Subscriber(models.Model):
     )
     created_at = models.DateTimeField("signed up", auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField("confirmed", null=True, blank=True)
+    # Set only while the status is "unsubscribed": subscribing again clears it, so an export
+    # never shows a confirmed subscriber with an unsubscribe time.
     unsubscribed_at = models.DateTimeField("unsubscribed", null=True, blank=True)
     source = models.CharField(
         "signed up on page",
@@ -61,6 +63,17 @@ class Subscriber(models.Model):
     mail_claimed_at = models.DateTimeField("email being sent since", null=True, blank=True)
     mail_sent_at = models.DateTimeField("last email sent", null=True, blank=True)
     mail_failures = models.PositiveSmallIntegerField("failed sending attempts", default=0)
+    # The mail server refused the due email for now (4xx): not tried again before this time;
+    # `mail_refusals` such refusals in a row so far (services.send_due_mail gives up at
+    # NEWSLETTER_MAIL_MAX_TRIES). `mail_error` keeps the server's last refusal: with nothing
+    # due, it is why the last email failed.
+    # At most NEWSLETTER_EMAILS_PER_DAY emails asked for by sign-ups per address in a day,
+    # counted from the first of them: signing an address up again and again cannot flood it.
+    mail_day_started_at = models.DateTimeField("first email of the day", null=True, blank=True)
+    mail_day_count = models.PositiveSmallIntegerField("emails that day", default=0)
+    mail_retry_at = models.DateTimeField("email tried again from", null=True, blank=True)
+    mail_refusals = models.PositiveSmallIntegerField("refusals in a row", default=0)
+    mail_error = models.CharField("mail server's last refusal", max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -101,3 +101,24 @@ def spanish_signup_page(seeded_site):
     spanish.save_revision().publish()
     spanish.refresh_from_db()
     return spanish
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    """One real SMTP listener (aiosmtpd) for the session; tests script its replies."""
+    from testing.mail_server import MailServer
+
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(mail_server, settings):
+    """Django's real SMTP backend pointed at `mail_server`, emptied of earlier tests' mail."""
+    mail_server.reset()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", mail_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    return mail_server

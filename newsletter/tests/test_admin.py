@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -162,6 +163,36 @@ def test_csv_export_content(manager_client, subscribers):
     assert row["Confirmed"] == boston.strftime("%Y-%m-%dT%H:%M:%S") + row["Confirmed"][-6:]
     assert row["Confirmed"][-6:] in ("-05:00", "-04:00")  # Eastern, standard or summer time
     assert row["Unsubscribed"] == ""
+
+
+def test_a_subscriber_who_came_back_is_exported_without_their_old_unsubscribe_time(
+    manager_client, interests, post_signup, client
+):
+    """Unsubscribe, sign up again, confirm through the emailed link: the export shows one
+    consistent state (Confirmed, a new confirmation time, no unsubscribe time)."""
+    from django.core import mail
+
+    from newsletter import services
+    from newsletter.tests.conftest import valid_data
+
+    subscriber = Subscriber.objects.create(email="back@example.org", status=Status.CONFIRMED)
+    services.unsubscribe(subscriber)
+    [row] = export_rows(manager_client, "status=unsubscribed")
+    assert row["Status"] == "Unsubscribed" and row["Unsubscribed"] != ""
+
+    post_signup(valid_data(email="back@example.org"))
+    [pending] = export_rows(manager_client, "status=pending")
+    assert (pending["Status"], pending["Unsubscribed"]) == ("Pending confirmation", "")
+    confirm_path = re.search(r"/newsletter/confirm/\S+/", mail.outbox[-1].body).group(0)
+    response = client.post(confirm_path)  # the Confirm button
+    assert response.status_code == 302  # on to the preferences page
+    [row] = export_rows(manager_client, "status=confirmed")
+    assert (row["Email"], row["Status"], row["Unsubscribed"]) == (
+        "back@example.org",
+        "Confirmed",
+        "",
+    )
+    assert row["Confirmed"] != ""
 
 
 def test_a_topics_export_lists_its_confirmed_subscribers_unless_asked_otherwise(

@@ -86,8 +86,11 @@ def test_a_manager_previews_test_sends_and_sends_a_new_item_to_its_topic(
     assert [message.to for message in mail.outbox] == [["comms@example.org"]]
     mail.outbox.clear()
 
-    # Send: the confirmed subscribers of the topic get it once the worker passes.
+    # Send, confirmed: the confirmed subscribers of the topic get it once the worker passes.
     page.get_by_role("button", name="Send to 2 subscribers").click()
+    expect(page.get_by_role("heading", name=f"Send “{TITLE}” now?")).to_be_visible()
+    assert axe_violations(page) == [] and not mail.outbox
+    page.get_by_role("button", name="Yes, send to 2 subscribers").click()
     page.wait_for_url(re.compile(r".*/admin/newsletter/mailings/\d+/"))
     run_worker()
     received = {message.to[0]: message for message in mail.outbox}

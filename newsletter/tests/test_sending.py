@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -168,12 +169,20 @@ def test_a_manager_sees_the_count_sends_once_and_follows_progress(client, audien
     page = NewsPage.objects.get(slug="sample-emt-recruitment")
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     url = reverse("newsletter_send_page", args=[page.pk])
-    assert edit.status_code in (200, 302, 403)  # managers don't edit pages...
+    # Managers don't edit pages: Wagtail sends them to the dashboard with its refusal...
+    assert (edit.status_code, edit["Location"]) == (302, "/admin/")
+    refusal = [str(message).strip() for message in get_messages(edit.wsgi_request)]
+    assert refusal == ["Sorry, you do not have permission to access this area."]
     response = client.get(url)
     assert response.status_code == 200
     assert "<strong>2</strong> subscribers will receive it" in response.content.decode()
 
-    response = client.post(url, {"action": "send"})
+    # "Send" asks first; only the confirmation starts the sending.
+    confirmation = client.post(url, {"action": "send"})
+    assert confirmation.status_code == 200 and not Mailing.objects.exists()
+    soup = BeautifulSoup(confirmation.content, "html.parser")
+    assert soup.find("h2", string=f"Send “{page.title}” now?")
+    response = client.post(url, form_values(soup, "Yes, send to 2 subscribers"))
     assert response.status_code == 302
     mailing = Mailing.objects.get()
     assert client.get(response["Location"]).status_code == 200
@@ -186,9 +195,42 @@ def test_a_manager_sees_the_count_sends_once_and_follows_progress(client, audien
     # Sent once: another POST needs the explicit "send again".
     assert client.post(url, {"action": "send"}).status_code == 400
     assert Mailing.objects.count() == 1
-    assert client.post(url, {"action": "send", "send_again": "yes"}).status_code == 302
+    again = client.post(url, {"action": "send", "send_again": "yes"})
+    confirm_again = form_values(BeautifulSoup(again.content, "html.parser"), "Yes, send to")
+    assert confirm_again["send_again"] == "yes"
+    assert client.post(url, confirm_again).status_code == 302
     assert Mailing.objects.count() == 2
     assert Delivery.objects.count() == 4
+
+
+def form_values(soup, button_text):
+    """What a browser posts when the button starting with `button_text` is pressed."""
+    button = soup.find("button", string=lambda text: text and text.startswith(button_text))
+    form = button.find_parent("form")
+    return {field["name"]: field["value"] for field in form.find_all("input", type="hidden")}
+
+
+def test_a_double_click_on_the_confirmation_starts_one_sending(client, audience, run_worker):
+    client.force_login(_member_of("Newsletter managers"))
+    page = NewsPage.objects.get(slug="sample-emt-recruitment")
+    url = reverse("newsletter_send_page", args=[page.pk])
+    confirmation = BeautifulSoup(client.post(url, {"action": "send"}).content, "html.parser")
+    confirm = form_values(confirmation, "Yes, send to 2 subscribers")
+    first, second = client.post(url, confirm), client.post(url, confirm)
+    mailing = Mailing.objects.get()
+    assert (
+        first["Location"] == second["Location"] == reverse("newsletter_mailing", args=[mailing.pk])
+    )
+    followed = client.get(second["Location"]).content.decode()
+    assert "This sending had already started; it was not started twice." in followed
+    run_worker()
+    assert recipients_of_outbox() == ["both@example.org", "careers@example.org"]  # once each
+
+    # A confirmation without its sending number starts nothing.
+    response = client.post(url, {"action": "confirm_send", "sending": "2"})  # no "send again"
+    assert response["Location"] == url
+    assert "The form arrived incomplete: nothing was sent." in client.get(url).content.decode()
+    assert Mailing.objects.count() == 1
 
 
 def test_the_send_button_shows_for_managers_on_news_pages(admin_client, audience):
@@ -287,7 +329,14 @@ def test_a_manager_previews_and_test_sends_the_email_without_sending_it(client, 
     response = client.post(reverse("newsletter_send_page", args=[page.pk]), {"action": "test"})
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [["manager@example.org"]]
-    assert mail.outbox[0].subject == page.title
+    test = mail.outbox[0]
+    assert test.subject == f"[TEST] {page.title}"  # never mistaken for the real sending
+    note = "TEST: sent to you alone from the admin by Newslettermanagers. Subscribers have "
+    assert test.body.startswith(note + "not received it.")
+    html = BeautifulSoup(test.alternatives[0][0], "html.parser")
+    first_text = html.find("p").get_text()
+    assert first_text.startswith("TEST: sent to you alone") and "have not received it" in first_text
+    assert page.summary in test.body  # the real content follows
     assert not Mailing.objects.exists() and not Delivery.objects.exists()
 
 

@@ -125,6 +125,58 @@ def test_unsubscribed_signup_again_needs_a_new_confirmation(interests, post_sign
     assert len(mail.outbox) == 1 and "/newsletter/confirm/" in mail.outbox[0].body
 
 
+def test_an_address_gets_at_most_three_emails_a_day_however_often_it_is_signed_up(
+    interests, post_signup, time_machine
+):
+    """Signing someone else's address up again every 11 minutes, all day: three
+    confirmations, then nothing until the day is over. The answer never changes."""
+    time_machine.move_to(timezone.now(), tick=False)
+    Subscriber.objects.create(email="target@example.org", status=Subscriber.Status.UNSUBSCRIBED)
+    answers = set()
+    for _ in range(12):
+        response = post_signup(valid_data(email="target@example.org"))
+        answers.add((response.status_code, response["Location"], response.content))
+        time_machine.shift(timedelta(minutes=11))
+    assert len(mail.outbox) == 3
+    assert answers == {(302, CHECK_EMAIL_URL, b"")}  # the same as for any other address
+
+    time_machine.shift(timedelta(hours=22))  # a day after the first email
+    post_signup(valid_data(email="target@example.org"))
+    assert len(mail.outbox) == 4
+
+
+def test_the_check_your_email_page_promises_only_what_happened(interests, post_signup, client):
+    """A repeat within 10 minutes sends nothing: the page says an earlier message may be the
+    one to open, for every address alike."""
+    post_signup(valid_data(email="twice@example.org"))
+    post_signup(valid_data(email="twice@example.org"))
+    assert len(mail.outbox) == 1
+    text = BeautifulSoup(client.get(CHECK_EMAIL_URL).content, "html.parser").main.get_text()
+    assert "a message from us is on its way or already in its inbox" in text
+    assert "at most one message every 10 minutes and 3 a day" in text
+    assert "open the latest message from us" in text
+
+
+def test_pages_with_the_old_promise_get_the_true_wording(seeded_site):
+    import importlib
+
+    from django.apps import apps
+
+    from newsletter.models import NewsletterSignupPage
+
+    migration = importlib.import_module(
+        "newsletter.migrations.0016_signup_daily_email_limit_and_true_thank_you_wording"
+    )
+    old_text = next(iter(migration.REWORDED))
+    page = NewsletterSignupPage.objects.get()
+    page.thank_you_text = old_text
+    page.save_revision().publish()
+    migration.reword_thank_you_text(apps, None)
+    page.refresh_from_db()
+    assert page.thank_you_text == TEXTS.thank_you_text
+    assert page.get_latest_revision_as_object().thank_you_text == TEXTS.thank_you_text
+
+
 def test_honeypot_tells_robots_nothing_and_stores_nothing(interests, post_signup):
     response = post_signup(valid_data(website="https://spam.example"))
     assert response.status_code == 302 and response["Location"] == CHECK_EMAIL_URL

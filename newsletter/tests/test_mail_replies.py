@@ -1,0 +1,171 @@
+"""The mail server's replies, judged per message, against a real SMTP listener (aiosmtpd) that
+answers scripted codes per recipient and stage: a message refused for now (4xx) is tried again
+later, then counts as failed after NEWSLETTER_MAIL_MAX_TRIES; a message refused for good (5xx)
+fails at once; neither holds up anyone else's email. Only the server itself failing
+(connection, login, a 421 "closing") pauses the worker, and then nothing is lost."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from news.models import NewsPage
+from newsletter.models import Delivery, Interest, Subscriber
+from newsletter.sending import start_mailing
+
+pytestmark = pytest.mark.django_db
+GREYLISTED = "450 4.2.0 Greylisted, try again later"
+REJECTED = "554 5.6.0 Message rejected"
+Status, Mail = Subscriber.Status, Subscriber.Mail
+
+
+@pytest.fixture
+def news_topic(seeded_site):
+    return Interest.objects.sources().get(slug="news-and-events")
+
+
+def awaiting_confirmation(*addresses):
+    """Sign-ups whose confirmation email is due, oldest first."""
+    start = timezone.now() - timedelta(hours=1)
+    return [
+        Subscriber.objects.create(
+            email=address,
+            mail_due=Mail.CONFIRMATION,
+            mail_requested_at=start + timedelta(seconds=number),
+        )
+        for number, address in enumerate(addresses)
+    ]
+
+
+def mailing_to(topic, *addresses):
+    """A news page's mailing to these confirmed subscribers, deliveries in this order."""
+    for address in addresses:
+        Subscriber.objects.create(email=address, status=Status.CONFIRMED).interests.add(topic)
+    return start_mailing(NewsPage.objects.get(slug="sample-new-ambulances"), None)
+
+
+def delivery_to(address):
+    return Delivery.objects.get(subscriber__email=address)
+
+
+def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
+    smtp, news_topic, run_worker, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    grey, fine = awaiting_confirmation("grey@example.org", "fine@example.org")
+    mailing = mailing_to(news_topic, "reader-grey@example.org", "reader@example.org")
+    smtp.script("grey@example.org", rcpt=[GREYLISTED])
+    smtp.script("reader-grey@example.org", rcpt=[GREYLISTED])
+
+    assert run_worker() == 2
+    assert smtp.recipients() == ["fine@example.org", "reader@example.org"]
+    grey.refresh_from_db()
+    assert grey.mail_due == Mail.CONFIRMATION  # still to be sent
+    assert grey.mail_error == GREYLISTED
+    assert grey.mail_retry_at == timezone.now() + timedelta(minutes=2)
+    assert delivery_to("reader-grey@example.org").status == Delivery.Status.QUEUED
+
+    assert run_worker() == 0  # not before its time: the server asked for patience
+    assert smtp.replies_to("grey@example.org") == [GREYLISTED]
+
+    time_machine.shift(timedelta(minutes=2))
+    assert run_worker() == 2
+    assert smtp.replies_to("grey@example.org") == [GREYLISTED, "250 OK"]
+    assert smtp.replies_to("reader-grey@example.org") == [GREYLISTED, "250 OK"]
+    assert sorted(smtp.recipients()) == [
+        "fine@example.org",
+        "grey@example.org",
+        "reader-grey@example.org",
+        "reader@example.org",
+    ]
+    grey.refresh_from_db()
+    assert (grey.mail_due, grey.mail_error, grey.mail_retry_at) == ("", "", None)
+    assert mailing.progress()["sent"] == 2
+
+
+def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_same_pass(
+    smtp, news_topic, run_worker
+):
+    bad, good = awaiting_confirmation("bad@example.org", "good@example.org")
+    mailing = mailing_to(
+        news_topic, "first@example.org", "refused@example.org", "third@example.org"
+    )
+    smtp.script("bad@example.org", data=[REJECTED])
+    smtp.script("refused@example.org", data=[REJECTED])
+
+    assert run_worker() == 3
+    assert sorted(smtp.recipients()) == [
+        "first@example.org",
+        "good@example.org",
+        "third@example.org",
+    ]
+    bad.refresh_from_db()
+    assert bad.mail_due == "" and bad.mail_error == REJECTED  # failed, not tried again
+    refused = delivery_to("refused@example.org")
+    assert (refused.status, refused.error) == (Delivery.Status.FAILED, REJECTED)
+    assert mailing.progress() == {"queued": 0, "sent": 2, "failed": 1, "skipped": 0}
+
+    assert run_worker() == 0
+    assert smtp.replies_to("bad@example.org", "DATA") == [REJECTED]
+    assert smtp.replies_to("refused@example.org", "DATA") == [REJECTED]
+
+
+def test_a_message_refused_for_now_too_often_counts_as_failed(
+    smtp, news_topic, run_worker, time_machine, settings
+):
+    settings.NEWSLETTER_MAIL_MAX_TRIES = 3
+    time_machine.move_to(timezone.now(), tick=False)
+    mailing = mailing_to(news_topic, "full@example.org")
+    full_mailbox = "452 4.2.2 Mailbox full"
+    smtp.script("full@example.org", rcpt=[full_mailbox] * 5)
+
+    waits = []
+    for _ in range(4):
+        run_worker()
+        retry_at = delivery_to("full@example.org").retry_at
+        if retry_at:
+            waits.append(retry_at - timezone.now())
+            time_machine.move_to(retry_at, tick=False)
+    assert waits == [timedelta(minutes=2), timedelta(minutes=4)]  # doubling
+    assert smtp.replies_to("full@example.org") == [full_mailbox] * 3
+    failed = delivery_to("full@example.org")
+    assert (failed.status, failed.error, failed.refusals) == (
+        Delivery.Status.FAILED,
+        full_mailbox,
+        3,
+    )
+    assert mailing.progress()["failed"] == 1 and smtp.recipients() == []
+
+
+@pytest.mark.parametrize("failure", ["connection refused", "login refused", "421 closing"])
+def test_when_the_server_itself_fails_the_worker_pauses_and_loses_nothing(
+    smtp, news_topic, run_worker, settings, failure
+):
+    waiting = awaiting_confirmation("one@example.org", "two@example.org")
+    mailing = mailing_to(news_topic, "reader@example.org")
+    if failure == "connection refused":
+        from testing.servers import free_port
+
+        settings.EMAIL_PORT = free_port()  # nothing listens there
+    elif failure == "login refused":
+        settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "site", "wrong password"
+    else:
+        smtp.script("one@example.org", rcpt=["421 4.3.2 Service shutting down"])
+
+    assert run_worker() is None  # the pass paused
+    for subscriber in waiting:
+        subscriber.refresh_from_db()
+        assert subscriber.mail_due == Mail.CONFIRMATION
+        assert (subscriber.mail_refusals, subscriber.mail_retry_at) == (0, None)
+    assert mailing.progress()["queued"] == 1
+    assert smtp.recipients() == []
+
+    settings.EMAIL_PORT, settings.EMAIL_HOST_USER = smtp.port, ""  # the server is back
+    assert run_worker() == 3
+    assert sorted(smtp.recipients()) == [
+        "one@example.org",
+        "reader@example.org",
+        "two@example.org",
+    ]
+    assert run_worker() == 0  # each exactly once
+    assert len(smtp.recipients()) == 3
