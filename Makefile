@@ -71,6 +71,7 @@ format: $(VENV)/.dev-installed
 serve: export DJANGO_SETTINGS_MODULE = bostonems_site.settings.production
 serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export SECURE_SSL_REDIRECT ?= False
+serve: export TRUSTED_PROXIES ?= none
 serve: export DATABASE_URL ?= sqlite:///$(CURDIR)/db.sqlite3
 serve: $(VENV)/.installed
 	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (e.g. export SECRET_KEY=\$$(openssl rand -hex 32))"; exit 1; }

@@ -5,24 +5,29 @@ by all app servers when CACHE_URL points at Redis, and never evicted by stored p
 cache is unreachable its fail-soft wrapper counts in each worker's memory, so the limit still
 holds per worker (at most workers × limit per window) instead of failing the request.
 
-The client is identified by a salted HMAC of its IP address (salted with SECRET_KEY), stored
-only as part of a cache key that expires with the time window. No IP address is written to the
-database or to the logs.
+The client is the address bostonems_site/client_address.py gives (behind a load balancer, the
+visitor's, taken only from what our own proxies wrote), or its /64 network for IPv6. It is
+identified by a salted HMAC of that address (salted with SECRET_KEY), stored only as part of a
+cache key that expires with the time window. No IP address is written to the database or to
+the logs.
 """
 
+import contextlib
+import ipaddress
 import time
 
-from django.conf import settings
 from django.core.cache import caches
 from django.utils.crypto import salted_hmac
 
+from bostonems_site.client_address import client_ip
+
 
 def client_key(request):
-    header = settings.NEWSLETTER_CLIENT_IP_HEADER
-    address = request.META.get(header, "") or request.META.get("REMOTE_ADDR", "")
-    # With a proxy chain ("client, proxy1"), the proxy-written header's first entry is the
-    # client; only configure such a header when your proxy overwrites it.
-    address = address.split(",")[0].strip()
+    address = client_ip(request)
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(address).version == 6:
+            # One IPv6 subscriber line has a /64 (or more) to pick addresses from at will.
+            address = str(ipaddress.ip_network(f"{address}/64", strict=False))
     return salted_hmac("newsletter.ratelimit", address).hexdigest()[:32]
 
 

@@ -311,6 +311,7 @@ def run(database_url, workdir, only_surge=False):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
+        TRUSTED_PROXIES="none",
         DATABASE_URL=database_url,
         STATIC_ROOT=f"{workdir}/static",
         MEDIA_ROOT=f"{workdir}/media",

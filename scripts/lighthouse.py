@@ -153,6 +153,7 @@ def main():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "False",
+        "TRUSTED_PROXIES": "none",
         "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
         "STATIC_ROOT": f"{workdir}/static",
         "MEDIA_ROOT": f"{workdir}/media",

@@ -42,6 +42,7 @@ def configure(workdir):
         SECRET_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="False",
+        TRUSTED_PROXIES="none",
         PAGE_CACHE_ENABLED="False",
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),

@@ -5,12 +5,14 @@ Grouped by concern; each value is set once. Security settings live here rather t
 production.py so that development and the test suite run under the same policy as production;
 production.py adds only the HTTPS-only settings (HSTS, secure cookies, SSL redirect)."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import django.conf.locale
 import environ
 from csp import constants as csp_constants
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -326,9 +328,30 @@ NEWSLETTER_RESEND_INTERVAL = timedelta(minutes=10)  # at most one email per addr
 NEWSLETTER_CONFIRM_MAX_AGE = timedelta(days=7)
 NEWSLETTER_PREFERENCES_MAX_AGE = timedelta(days=60)
 NEWSLETTER_UNSUBSCRIBE_MAX_AGE = timedelta(days=730)  # one-click links in update emails
-# The request.META key holding the visitor's IP. Behind a reverse proxy that overwrites a
-# header (e.g. nginx "X-Real-IP"), set NEWSLETTER_CLIENT_IP_HEADER=HTTP_X_REAL_IP.
-NEWSLETTER_CLIENT_IP_HEADER = env("NEWSLETTER_CLIENT_IP_HEADER", default="REMOTE_ADDR")
+
+# --- The visitor's address behind proxies -----------------------------------------------------
+
+
+def trusted_proxies(value):
+    """TRUSTED_PROXIES: the load balancers and proxies in front of the app servers, whose
+    X-Forwarded-For is believed (bostonems_site/client_address.py), as comma-separated
+    addresses or networks ("10.0.0.0/8, 2001:db8::/32"); "none" (or empty) when clients connect
+    directly. A typo must not silently trust nobody, or everybody: it stops the start."""
+    if value.strip().lower() == "none":
+        return []
+    networks = []
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(see docs/configuration.md)."
+            ) from None
+    return networks
+
+
+TRUSTED_PROXIES = trusted_proxies(env("TRUSTED_PROXIES", default="none"))
 
 # --- Security headers ----------------------------------------------------------------------
 # Public pages: only this origin, no inline script or style, and the two video players' frames
@@ -409,6 +432,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the visitor's, not the load balancer's (bostonems_site/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "bostonems_site.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -19,6 +19,10 @@ def _required(name, value):
 
 SECRET_KEY = _required("SECRET_KEY", env("SECRET_KEY", default=""))
 ALLOWED_HOSTS = _required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
+# Whether a load balancer stands in front decides whose address the sign-up limits and the admin
+# lockout count (settings/base.py): a default would be wrong for one setup or the other, so it
+# is stated, "none" when clients connect directly.
+_required("TRUSTED_PROXIES", env("TRUSTED_PROXIES", default=""))
 
 # Connections kept between requests: opening one costs a new PostgreSQL backend process and a
 # login, per request, which on a cache miss was a good part of the render's cost. A connection

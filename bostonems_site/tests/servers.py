@@ -500,13 +500,14 @@ class Nginx(_Server):
 
 def production_env(database_url, **overrides):
     """The environment `make serve` gives gunicorn: production settings, DEBUG off, plain HTTP
-    on loopback."""
+    on loopback, no proxy in front."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bostonems_site.settings.production",
         SECRET_KEY="test-" + "k" * 60,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="False",
+        TRUSTED_PROXIES="none",
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
     )

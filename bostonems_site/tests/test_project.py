@@ -46,14 +46,20 @@ def test_seed_keeps_what_an_editor_changed(seeded_site):
 
 
 def _production_env(**overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "TRUSTED_PROXIES")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DJANGO_SETTINGS_MODULE="bostonems_site.settings.production", **overrides)
     return env
 
 
 @pytest.mark.parametrize(
     "overrides, missing",
-    [({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"), ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS")],
+    [
+        ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
+        # Whether a load balancer is in front decides whose address limits and lockouts count.
+        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}, "TRUSTED_PROXIES"),
+    ],
 )
 def test_production_settings_refuse_to_start_without_secrets(overrides, missing):
     result = subprocess.run(
@@ -91,7 +97,9 @@ def _production_shell(code, **env):
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
         cwd=settings.BASE_DIR,
-        env=_production_env(SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org", **env),
+        env=_production_env(
+            SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org", TRUSTED_PROXIES="none", **env
+        ),
         capture_output=True,
         text=True,
     )

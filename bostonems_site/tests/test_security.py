@@ -87,12 +87,15 @@ def production_env(tmp_path, **overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_", "ALLOWED_", "SECRET_"))
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_", "SECURE_", "ALLOWED_", "SECRET_", "TRUSTED_")
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="bostonems_site.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="ems.example.org,127.0.0.1,localhost",
+        TRUSTED_PROXIES="10.0.0.0/8",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
