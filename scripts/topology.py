@@ -46,13 +46,13 @@ def _state():
 
 
 def up():
+    if missing := nginx_missing():
+        print(f"nginx or one of its modules is missing. Run:\n  {missing}", file=sys.stderr)
+        return 1
     if state := _state():
         print(f"Already up (pid {state['pid']}, files in {state['workdir']}).")
         print(state["url"])
         return 0
-    if missing := nginx_missing():
-        print(f"nginx or one of its modules is missing. Run:\n  {missing}", file=sys.stderr)
-        return 1
     workdir = tempfile.mkdtemp(prefix="bostonems-topology-")
     log_path = Path(workdir) / "topology.log"
     print(f"Starting (PostgreSQL, Redis, migrate, collectstatic, seed, 2 nodes, worker, nginx); "

@@ -13,6 +13,7 @@ raises ServerError with the end of its log instead of leaving a caller measuring
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -336,7 +337,9 @@ class PostgreSQL(_Server):
 # --- nginx ---------------------------------------------------------------------------------------
 
 NGINX_SITE = ROOT / "deploy" / "nginx" / "bostonems.conf"
-NGINX_MODULES = Path("/usr/lib/nginx/modules")
+NGINX_MODULES = Path(os.environ.get("NGINX_MODULES", "/usr/lib/nginx/modules"))
+# root's PATH has /usr/sbin, other users' may not.
+NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
 # Debian's packages: nginx itself and the two modules the shipped configuration loads.
 NGINX_PACKAGES = {
     "nginx": None,
@@ -352,7 +355,7 @@ def nginx_missing():
     missing = [
         package
         for package, module in NGINX_PACKAGES.items()
-        if (module is None and not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()))
+        if (module is None and NGINX is None)
         or (module is not None and not (NGINX_MODULES / module).exists())
     ]
     if missing or not DEBIAN_NGINX_CONF.exists():
@@ -462,7 +465,7 @@ class Nginx(_Server):
         self.conf_path.write_text(self.render_main(DEBIAN_NGINX_CONF.read_text()))
 
     def _command(self, *args):
-        return ["nginx", "-e", str(self.log_path), "-c",
+        return [NGINX, "-e", str(self.log_path), "-c",
                 str(self.conf_path), *args]  # fmt: skip
 
     def test_config(self):
@@ -496,6 +499,65 @@ class Nginx(_Server):
 
     def stop(self):
         _stop_process(self.process)
+
+
+# --- Load: wrk, for the bench and the topology tests ----------------------------------------
+
+
+def wrk(url, connections=16, seconds=10, headers=(), script=None, until=None):
+    """wrk against `url`: requests/s, p50/p99 ms, errors (non-2xx/3xx answers and socket
+    errors) and the number of requests. With `until` (a callable), the load runs while it
+    does, `seconds` at most: wrk stops on SIGINT and reports as at its normal end."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", script]
+    load = subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    if until is not None:
+        try:
+            until()
+        finally:
+            load.send_signal(signal.SIGINT)
+    output = load.communicate()[0]
+    if load.returncode:
+        raise ServerError(f"wrk failed ({load.returncode}):\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label):
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(n) for n in match.groups())
+    requests_done = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        "rps": rps,
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "errors": errors,
+        "requests": requests_done,
+    }
+
+
+def rotating_paths_script(paths, workdir):
+    """A wrk script that asks for `paths` in turn (each wrk thread from its own start)."""
+    script = Path(workdir) / "rotate.lua"
+    quoted = ", ".join(f'"{path}"' for path in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    return str(script)
 
 
 def production_env(database_url, **overrides):
