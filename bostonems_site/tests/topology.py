@@ -116,22 +116,21 @@ class Topology:
         self.nginx = Nginx(
             self.workdir, [node.port for node in self.nodes], self.static_root, self.media_root
         )
-        self.env = production_env(
-            self.database_url,
+        environment = {
             # HTTPS is terminated by nginx, which says so in X-Forwarded-Proto: the production
             # defaults (redirect to HTTPS, secure cookies) stay on.
-            SECURE_SSL_REDIRECT="True",
-            CACHE_URL=self.redis.url,
-            STATIC_ROOT=str(self.static_root),
-            MEDIA_ROOT=str(self.media_root),
-            SERVE_MEDIA="False",
-            WAGTAILADMIN_BASE_URL=self.nginx.base_url,
-            FRONT_CACHE_PURGE_URLS=self.nginx.purge_url,
-            TRUSTED_PROXIES=TRUSTED_PROXIES,
-            EMAIL_URL="consolemail://",
-            LOG_LEVEL="INFO",
-            **self.env_overrides,
-        )
+            "SECURE_SSL_REDIRECT": "True",
+            "CACHE_URL": self.redis.url,
+            "STATIC_ROOT": str(self.static_root),
+            "MEDIA_ROOT": str(self.media_root),
+            "SERVE_MEDIA": "False",
+            "WAGTAILADMIN_BASE_URL": self.nginx.base_url,
+            "FRONT_CACHE_PURGE_URLS": self.nginx.purge_url,
+            "TRUSTED_PROXIES": TRUSTED_PROXIES,
+            "EMAIL_URL": "consolemail://",
+            "LOG_LEVEL": "INFO",
+        }
+        self.env = production_env(self.database_url, **{**environment, **self.env_overrides})
         if fresh_database:
             self.manage("migrate", "--noinput", "-v0")
         if not self.static_root.exists():
