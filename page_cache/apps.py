@@ -6,6 +6,7 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Full-page cache"
 
     def ready(self):
-        from . import purge
+        from . import front_server, purge
 
         purge.connect()
+        front_server.connect()

@@ -28,7 +28,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from testing.servers import Gunicorn, PostgreSQL, Redis  # noqa: E402
+from testing.servers import (  # noqa: E402
+    Gunicorn,
+    PostgreSQL,
+    Redis,
+    rotating_paths_script,
+)
+from testing.servers import wrk as run_wrk  # noqa: E402
 
 PYTHON = sys.executable
 # Every public page type; None: the address of the first live page of that model.
@@ -95,34 +101,9 @@ def worker_memory_mb(master_pid):
     return sizes
 
 
-def wrk(url, connections=16, seconds=RUN_SECONDS, headers=(), script=None):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    for header in headers:
-        command += ["-H", header]
-    if script:
-        command += ["-s", script]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-
-    def percentile(label):
-        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = 0
-    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
-        errors += int(match.group(1))
-    if match := re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    ):
-        errors += sum(int(n) for n in match.groups())
-    requests_done = int(re.search(r"(\d+) requests in", output).group(1))
-    return {
-        "rps": rps,
-        "p50": percentile("50"),
-        "p99": percentile("99"),
-        "errors": errors,
-        "requests": requests_done,
-    }
+def wrk(url, **options):
+    """wrk for BENCH_SECONDS unless told otherwise."""
+    return run_wrk(url, **{"seconds": RUN_SECONDS, **options})
 
 
 def discover(base, env):
@@ -175,21 +156,6 @@ def row(label, result, static_rps):
 def report(*lines):
     """Print a section of the Markdown report; each is printed once, as soon as it is measured."""
     print("\n".join(lines), flush=True)
-
-
-def rotating_paths_script(paths, workdir):
-    """A wrk script that asks for `paths` in turn (each wrk thread from its own start)."""
-    script = Path(workdir) / "rotate.lua"
-    quoted = ", ".join(f'"{path}"' for path in paths)
-    script.write_text(
-        f"local paths = {{{quoted}}}\n"
-        "local i = 0\n"
-        "request = function()\n"
-        "  i = i % #paths + 1\n"
-        '  return wrk.format("GET", paths[i])\n'
-        "end\n"
-    )
-    return str(script)
 
 
 def report_cached_home_against_static(server, env, heading):

@@ -1,7 +1,9 @@
-"""Real server processes for the tests and the bench: gunicorn, Redis and a throwaway PostgreSQL.
+"""Real server processes for the tests and the bench: gunicorn, Redis, a throwaway PostgreSQL,
+the newsletter worker and nginx with the shipped configuration (deploy/nginx/bostonems.conf).
 
-One implementation of each, used by the test suite (the fixtures at the end), scripts/bench.py
-and scripts/with-postgres.sh (`python -m testing.servers postgres -- COMMAND`).
+One implementation of each, used by the test suite (the fixtures at the end), scripts/bench.py,
+scripts/topology.py (through testing/topology.py, which puts them together) and
+scripts/with-postgres.sh (`python -m testing.servers postgres -- COMMAND`).
 The module itself needs only the standard library, so the bench and the shell wrapper can use
 it without Django or pytest. Each server is an object with start(), stop() and restart() (same
 port, so clients keep their address) and is a context manager; a server that does not answer
@@ -11,6 +13,7 @@ raises ServerError with the end of its log instead of leaving a caller measuring
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -145,10 +148,46 @@ class Gunicorn(_Server):
     def stop(self):
         _stop_process(self.process, timeout=20)
 
+    def kill(self):
+        """The node dies at once (kill -9 of the master and every worker), mid-request."""
+        if not self.running:
+            return
+        workers = subprocess.run(  # noqa: S603
+            ["pgrep", "-P", str(self.process.pid)],  # noqa: S607
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        for pid in [self.process.pid, *map(int, workers)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
+
     def __exit__(self, *exc):
         self.stop()
         if self.own_log_dir:
             shutil.rmtree(self.log_dir, ignore_errors=True)
+
+
+class NewsletterWorker(_Server):
+    """`manage.py run_newsletter_worker` with the environment `env`, as its systemd unit runs it
+    (deploy/systemd/bostonems-newsletter-worker.service). Ready once it runs: it has no port."""
+
+    def __init__(self, env, log_dir):
+        self.env = env
+        self.log_path = Path(log_dir) / "newsletter-worker.log"
+
+    def start(self):
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "run_newsletter_worker"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def stop(self):
+        _stop_process(self.process, timeout=20)
 
 
 class Redis(_Server):
@@ -293,6 +332,232 @@ class PostgreSQL(_Server):
         with contextlib.suppress(ServerError):
             self.stop(mode="immediate")
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+# --- nginx ---------------------------------------------------------------------------------------
+
+NGINX_SITE = ROOT / "deploy" / "nginx" / "bostonems.conf"
+NGINX_MODULES = Path(os.environ.get("NGINX_MODULES", "/usr/lib/nginx/modules"))
+# root's PATH has /usr/sbin, other users' may not.
+NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+# Debian's packages: nginx itself and the two modules the shipped configuration loads.
+NGINX_PACKAGES = {
+    "nginx": None,
+    "libnginx-mod-http-cache-purge": "ngx_http_cache_purge_module.so",
+    "libnginx-mod-http-brotli-filter": "ngx_http_brotli_filter_module.so",
+}
+DEBIAN_NGINX_CONF = Path("/etc/nginx/nginx.conf")
+
+
+def nginx_missing():
+    """The apt-get line that installs what nginx with the shipped configuration needs, or None
+    when everything is there."""
+    missing = [
+        package
+        for package, module in NGINX_PACKAGES.items()
+        if (module is None and NGINX is None)
+        or (module is not None and not (NGINX_MODULES / module).exists())
+    ]
+    if missing or not DEBIAN_NGINX_CONF.exists():
+        return "apt-get install -y " + " ".join(missing or ["nginx"])
+    return None
+
+
+def _replace(text, old, new):
+    """`old` must be in the shipped file: a renamed placeholder must not leave the local copy
+    quietly listening on a production address."""
+    if old not in text:
+        raise ServerError(f"{NGINX_SITE} no longer contains {old!r}: update Nginx.render_site")
+    return text.replace(old, new)
+
+
+class Nginx(_Server):
+    """nginx from Debian running the shipped site configuration, with its ports, paths and host
+    name replaced: HTTPS on `https_port` (a self-signed certificate made here), the redirect on
+    `http_port`, the purge endpoint on `purge_port`, the app nodes at `node_ports`. The main
+    configuration is Debian's own /etc/nginx/nginx.conf, with its log, pid and include paths
+    moved into `workdir`, so a directive the site file may not repeat fails here as it would on
+    the server. A missing nginx or module raises ServerError with the apt-get line."""
+
+    def __init__(self, workdir, node_ports, static_root, media_root):
+        if missing := nginx_missing():
+            raise ServerError(f"nginx or one of its modules is missing: {missing}")
+        self.workdir = Path(workdir)
+        self.node_ports = list(node_ports)
+        self.static_root = Path(static_root)
+        self.media_root = Path(media_root)
+        self.https_port, self.http_port, self.purge_port = free_port(), free_port(), free_port()
+        self.log_path = self.workdir / "nginx-error.log"
+        self.access_log = self.workdir / "nginx-access.log"
+        self.cache_dir = self.workdir / "nginx-cache"
+        self.conf_path = self.workdir / "nginx.conf"
+        self.site_path = self.workdir / "nginx-site.conf"
+
+    @property
+    def base_url(self):
+        return f"https://127.0.0.1:{self.https_port}"
+
+    @property
+    def purge_url(self):
+        return f"http://127.0.0.1:{self.purge_port}"
+
+    def render_site(self, text):
+        if len(self.node_ports) != 2:
+            raise ServerError("the shipped configuration names two app nodes")
+        first, second = self.node_ports
+        lines = [line for line in text.splitlines() if "listen [::]:" not in line]
+        text = "\n".join(lines) + "\n"  # IPv6 loopback may be missing in containers
+        for old, new in [
+            ("/etc/letsencrypt/live/ems.boston.gov/fullchain.pem", str(self.workdir / "tls.crt")),
+            ("/etc/letsencrypt/live/ems.boston.gov/privkey.pem", str(self.workdir / "tls.key")),
+            ("/var/www/letsencrypt", str(self.workdir / "acme")),
+            ("ems.boston.gov", "127.0.0.1"),
+            ("listen 443 ssl", f"listen 127.0.0.1:{self.https_port} ssl"),
+            ("listen 80;", f"listen 127.0.0.1:{self.http_port};"),
+            ("listen 80 default_server;", f"listen 127.0.0.1:{self.http_port} default_server;"),
+            ("listen 10.0.1.10:8081;", f"listen 127.0.0.1:{self.purge_port};"),
+            ("server 10.0.1.11:8000", f"server 127.0.0.1:{first}"),
+            ("server 10.0.1.12:8000", f"server 127.0.0.1:{second}"),
+            ("allow 10.0.1.11;", "allow 127.0.0.1;"),
+            ("allow 10.0.1.12;", "allow 127.0.0.1;"),
+            ("/var/cache/nginx/bostonems", str(self.cache_dir)),
+            ("/srv/bostonems/staticfiles", str(self.static_root)),
+            ("/srv/bostonems/media", str(self.media_root)),
+        ]:
+            text = _replace(text, old, new)
+        return text
+
+    def render_main(self, text):
+        import getpass
+
+        temp = self.workdir / "nginx-temp"
+        temp_paths = "".join(
+            f"\t{kind}_temp_path {temp / kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        for old, new in [
+            ("user www-data;", f"user {getpass.getuser()};"),
+            ("pid /run/nginx.pid;", f"pid {self.workdir / 'nginx.pid'};"),
+            ("error_log /var/log/nginx/error.log;", f"error_log {self.log_path};"),
+            ("access_log /var/log/nginx/access.log;", f"access_log {self.access_log};"),
+            ("include /etc/nginx/conf.d/*.conf;", temp_paths),
+            ("include /etc/nginx/sites-enabled/*;", f"include {self.site_path};"),
+        ]:
+            if old not in text:
+                raise ServerError(f"{DEBIAN_NGINX_CONF} has no {old!r}: not Debian's file?")
+            text = text.replace(old, new)
+        return text
+
+    def write_config(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "nginx-temp").mkdir(exist_ok=True)
+        if not (self.workdir / "tls.crt").exists():
+            subprocess.run(  # noqa: S603
+                [  # noqa: S607
+                    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(self.workdir / "tls.key"),
+                    "-out", str(self.workdir / "tls.crt"),
+                ],
+                check=True,
+                capture_output=True,
+            )  # fmt: skip
+        self.site_path.write_text(self.render_site(NGINX_SITE.read_text()))
+        self.conf_path.write_text(self.render_main(DEBIAN_NGINX_CONF.read_text()))
+
+    def _command(self, *args):
+        return [NGINX, "-e", str(self.log_path), "-c",
+                str(self.conf_path), *args]  # fmt: skip
+
+    def test_config(self):
+        """`nginx -t`: the output, or ServerError with it."""
+        self.write_config()
+        result = subprocess.run(self._command("-t"), capture_output=True, text=True)  # noqa: S603
+        if result.returncode:
+            raise ServerError(f"nginx -t failed:\n{result.stderr}")
+        return result.stderr
+
+    def answers(self):
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.https_port), 1),
+        ):
+            return True
+        return False
+
+    def start(self):
+        self.write_config()
+        self.process = subprocess.Popen(  # noqa: S603
+            self._command("-g", "daemon off;"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for(self.answers, self.process, "nginx", self.log_path, 10)
+        except ServerError:
+            self.stop()
+            raise
+
+    def stop(self):
+        _stop_process(self.process)
+
+
+# --- Load: wrk, for the bench and the topology tests ----------------------------------------
+
+
+def wrk(url, connections=16, seconds=10, headers=(), script=None, until=None):
+    """wrk against `url`: requests/s, p50/p99 ms, errors (non-2xx/3xx answers and socket
+    errors) and the number of requests. With `until` (a callable), the load runs while it
+    does, `seconds` at most: wrk stops on SIGINT and reports as at its normal end."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", script]
+    load = subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    if until is not None:
+        try:
+            until()
+        finally:
+            load.send_signal(signal.SIGINT)
+    output = load.communicate()[0]
+    if load.returncode:
+        raise ServerError(f"wrk failed ({load.returncode}):\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label):
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(n) for n in match.groups())
+    requests_done = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        "rps": rps,
+        "p50": percentile("50"),
+        "p99": percentile("99"),
+        "errors": errors,
+        "requests": requests_done,
+    }
+
+
+def rotating_paths_script(paths, workdir):
+    """A wrk script that asks for `paths` in turn (each wrk thread from its own start)."""
+    script = Path(workdir) / "rotate.lua"
+    quoted = ", ".join(f'"{path}"' for path in paths)
+    script.write_text(
+        f"local paths = {{{quoted}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        '  return wrk.format("GET", paths[i])\n'
+        "end\n"
+    )
+    return str(script)
 
 
 def production_env(database_url, **overrides):

@@ -91,22 +91,30 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
         },
     }
 
-# Optional CDN purge: Wagtail's frontend-cache app sends a purge for each published page to
-# an HTTP purge endpoint (Varnish/Fastly-style) or Cloudflare when configured here.
+# The caches in front of the app: nginx's micro-cache (FRONT_CACHE_PURGE_URLS, the purge
+# endpoint of each front server, comma-separated: deploy/nginx/bostonems.conf) and optionally a
+# CDN (FRONTEND_CACHE_PURGE_URL, Varnish/Fastly-style, or Cloudflare). page_cache/front_server.py
+# purges them through Wagtail's frontend-cache backends when a change commits. Wagtail's own
+# frontend_cache app is not installed: its signal handlers purge inside the publishing
+# transaction, before the change is visible, and only on publish and unpublish.
+WAGTAILFRONTENDCACHE = {
+    f"front-server-{number}": {
+        "BACKEND": "page_cache.front_server.NginxPurgeBackend",
+        "LOCATION": location,
+    }
+    for number, location in enumerate(env.list("FRONT_CACHE_PURGE_URLS", default=[]))
+}
 if env("FRONTEND_CACHE_PURGE_URL", default=""):
-    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]  # noqa: F405
-    WAGTAILFRONTENDCACHE = {
-        "cdn": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
-        }
+    WAGTAILFRONTENDCACHE["cdn"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": env("FRONTEND_CACHE_PURGE_URL"),
     }
 elif env("CLOUDFLARE_ZONE_ID", default=""):
-    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]  # noqa: F405
-    WAGTAILFRONTENDCACHE = {
-        "cloudflare": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
-            "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
-            "ZONEID": env("CLOUDFLARE_ZONE_ID"),
-        }
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": env("CLOUDFLARE_BEARER_TOKEN"),
+        "ZONEID": env("CLOUDFLARE_ZONE_ID"),
     }
+# Each translation is a page of its own with its own address: purging a page purges that one,
+# not the same path under every language prefix.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
