@@ -24,6 +24,8 @@ urlpatterns += [
     path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("healthz", site_views.healthz, name="healthz"),
+    # Site alerts as CAP messages for partners' systems (in every language at once).
+    path("", include("site_alerts.urls")),
 ]
 handler400 = "bostonems_site.views.bad_request"
 handler500 = "bostonems_site.views.server_error"

@@ -418,3 +418,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Alerts for partners' systems (site_alerts/cap.py) ---------------------------------------
+# Every site alert is also published as Common Alerting Protocol 1.2 messages. The sender
+# identifies the department to partners (IPAWS, Google Public Alerts): keep it stable.
+CAP_SENDER = env("CAP_SENDER", default="ems@boston.gov")
+CAP_AREA_DESCRIPTION = "City of Boston"
+# SAME code of Suffolk County, Massachusetts (FIPS 25025), the smallest code covering Boston.
+CAP_GEOCODES = [("SAME", "025025")]
