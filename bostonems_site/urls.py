@@ -47,6 +47,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
+    path("", include("site_alerts.language_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
