@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
     path("", include("site_alerts.language_urls")),
+    path("", include("guidance.language_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

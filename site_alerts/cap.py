@@ -69,8 +69,11 @@ def _absolute(url, root):
     return url if url.startswith(("http://", "https://")) else root + url
 
 
-def _home_url(language, root):
-    return root + ("/" if language == settings.LANGUAGE_CODE else f"/{language}/")
+def _lite_url(language, root):
+    from django.urls import reverse
+
+    with translation.override(language):
+        return root + reverse("lite")
 
 
 def _info(source, wording, language, root, department, phone, now):
@@ -91,7 +94,7 @@ def _info(source, wording, language, root, department, phone, now):
         "headline": wording.title,
         "description": wording.message,
         "instruction": instruction,
-        "web": _absolute(link, root) if link else _home_url(language, root),
+        "web": _absolute(link, root) if link else _lite_url(language, root),
         "contact": phone,
     }
 

@@ -101,8 +101,7 @@ def alerts_feed(request):
         % {"name": department},
     )
     _add(feed, "link", rel="self", type=ATOM_CONTENT_TYPE, href=feed_url)
-    home = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
-    _add(feed, "link", rel="alternate", type="text/html", href=root_url + home)
+    _add(feed, "link", rel="alternate", type="text/html", href=root_url + reverse("lite"))
     updated = max((message.sent for message in messages), default=None)
     _add(feed, "updated", rfc3339_date(updated or timezone.now().replace(microsecond=0)))
     author = _add(feed, "author")

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "newsletter",
     "news",
     "standard_pages",
+    # Life-saving guidance, the text-only site (/lite/) and offline reading; links to divisions.
+    "guidance",
     # Wagtail.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

@@ -1,0 +1,72 @@
+"""The text-only site (/lite/, /es/lite/, ...): what people need on the worst day on one page
+that fits in a single round trip (at most 14 KB gzipped) on an overloaded network: current
+alerts first, 9-1-1 and the non-emergency line, the life-saving guidance in full, the divisions
+and the contact details. No images, fonts, stylesheet or script files; a few lines of inline
+CSS allowed by their hash in the Content-Security-Policy (a nonce would be the same for every
+visitor of a cached page, so it would protect nothing).
+
+It is served through the page cache like any page: any content change (an alert switched on
+included) purges it, and it is not kept past an alert's start or end."""
+
+import base64
+import hashlib
+
+from csp.decorators import csp_update
+from django.conf import settings
+from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
+from django.views.decorators.http import require_GET
+
+from bostonems_site.content_generation import expire_cached_page_at
+from bostonems_site.i18n import in_english_order, in_language
+from bostonems_site.models import SiteSettings
+from divisions.models import DivisionPage
+from guidance.models import GuidancePage
+from site_alerts.models import alerts_to_show
+
+# Plain, large, readable; no colour carries meaning alone. No quotes or ampersands: the text is
+# inserted as is and hashed as is.
+LITE_STYLE = (
+    "body{font:1.125rem/1.5 system-ui,sans-serif;max-width:40rem;margin:0 auto;padding:0 1rem;"
+    "color:#111;background:#fff}"
+    "a{color:#0645ad}"
+    ".skip-link{position:absolute;top:-10rem}.skip-link:focus{position:static}"
+    ".alert{border:3px solid #1a4d8f;padding:0 1rem;margin:1rem 0}"
+    ".alert--urgent{border-color:#b00020;border-width:6px}"
+    ".call{font-size:1.5rem;font-weight:bold}"
+)
+LITE_STYLE_DIGEST = base64.b64encode(hashlib.sha256(LITE_STYLE.encode()).digest()).decode()
+LITE_STYLE_HASH = f"'sha256-{LITE_STYLE_DIGEST}'"
+
+
+def guidance_pages():
+    """The live public guidance pages in the visitor's language (English where untranslated),
+    in the English tree's order."""
+    return list(in_english_order(in_language(GuidancePage.objects.live().public())))
+
+
+@require_GET
+@csp_update({"style-src": [LITE_STYLE_HASH]})
+def lite(request):
+    language = get_language()
+    alerts, next_change = alerts_to_show(language)
+    expire_cached_page_at(request, next_change)
+    divisions = in_english_order(in_language(DivisionPage.objects.live().public()))
+    other_languages = [
+        (code, get_language_info(code)["name_local"])
+        for code, _name in settings.LANGUAGES
+        if code != language
+    ]
+    return TemplateResponse(
+        request,
+        "guidance/lite.html",
+        {
+            "alerts": alerts,
+            "guidance_pages": guidance_pages(),
+            "divisions": list(divisions),
+            "site_settings": SiteSettings.for_request(request),
+            "other_languages": other_languages,
+            "style": mark_safe(LITE_STYLE),  # noqa: S308  (our constant, hashed above)
+        },
+    )
