@@ -26,6 +26,8 @@ urlpatterns += [
     path("healthz", site_views.healthz, name="healthz"),
     # Site alerts as CAP messages for partners' systems (in every language at once).
     path("", include("site_alerts.urls")),
+    # The service worker that keeps the life-saving pages readable offline.
+    path("", include("guidance.urls")),
 ]
 handler400 = "bostonems_site.views.bad_request"
 handler500 = "bostonems_site.views.server_error"

@@ -10,10 +10,15 @@ included) purges it, and it is not kept past an alert's start or end."""
 
 import base64
 import hashlib
+import json
 
 from csp.decorators import csp_update
 from django.conf import settings
+from django.http import JsonResponse
+from django.template.loader import get_template
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.views.decorators.http import require_GET
@@ -70,3 +75,68 @@ def lite(request):
             "style": mark_safe(LITE_STYLE),  # noqa: S308  (our constant, hashed above)
         },
     )
+
+
+# --- Offline reading ---------------------------------------------------------------------------
+# The service worker (templates/guidance/sw.js) stores the pages offline_list names, in the
+# visitor's language, and shows the offline page for any other page while the network is down.
+
+
+def offline_urls(request):
+    """The addresses stored for offline reading in the active language: the text-only site,
+    the offline page, the guidance index and every guidance page."""
+    from guidance.models import GuidanceIndexPage
+
+    pages = [*in_language(GuidanceIndexPage.objects.live().public())[:1], *guidance_pages()]
+    return [reverse("lite"), reverse("offline"), *(page.get_url(request) for page in pages)]
+
+
+@require_GET
+def offline_list(request):
+    return JsonResponse({"urls": offline_urls(request)})
+
+
+@require_GET
+@csp_update({"style-src": [LITE_STYLE_HASH]})
+def offline(request):
+    """What a visitor sees offline instead of a page that was not stored: where to go."""
+    return TemplateResponse(
+        request,
+        "guidance/offline.html",
+        {
+            "guidance_pages": guidance_pages(),
+            "site_settings": SiteSettings.for_request(request),
+            "style": mark_safe(LITE_STYLE),  # noqa: S308  (our constant, hashed above)
+        },
+    )
+
+
+SERVICE_WORKER_TEMPLATE = "guidance/sw.js"
+
+
+def service_worker_version():
+    """Changes whenever the worker's code or the kill switch does: browsers then install the
+    new worker at the next visit, and it deletes the older versions' stores."""
+    source = get_template(SERVICE_WORKER_TEMPLATE).template.source
+    state = f"{source}{settings.SERVICE_WORKER_ENABLED}"
+    return hashlib.sha256(state.encode()).hexdigest()[:12]
+
+
+@require_GET
+def service_worker(request):
+    """/sw.js, at the root so that its scope is the whole site. Never kept by the page cache or
+    the browser's HTTP cache (no-cache): a new version or the kill switch reaches browsers at
+    their next visit."""
+    languages = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    response = TemplateResponse(
+        request,
+        SERVICE_WORKER_TEMPLATE,
+        {
+            "version": service_worker_version(),
+            "enabled": settings.SERVICE_WORKER_ENABLED,
+            "languages": json.dumps(languages),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response

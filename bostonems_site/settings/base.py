@@ -346,6 +346,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The service worker (/sw.js) that keeps the life-saving pages readable offline.
+        "worker-src": ["'self'"],
         "frame-src": VIDEO_PLAYER_ORIGINS,
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
@@ -428,3 +430,8 @@ CAP_SENDER = env("CAP_SENDER", default="ems@boston.gov")
 CAP_AREA_DESCRIPTION = "City of Boston"
 # SAME code of Suffolk County, Massachusetts (FIPS 25025), the smallest code covering Boston.
 CAP_GEOCODES = [("SAME", "025025")]
+
+# --- Offline reading (guidance/views.py, templates/guidance/sw.js) ----------------------------
+# The kill switch: False serves a worker that deletes its stored pages and unregisters itself
+# in every browser at its next visit (docs/operations.md).
+SERVICE_WORKER_ENABLED = env.bool("SERVICE_WORKER_ENABLED", default=True)

@@ -98,11 +98,12 @@ def test_guidance_pages_are_seeded_once_as_marked_sample_text(client, seeded_sit
 
 
 @pytest.mark.browser
-def test_lite_is_accessible_in_english_spanish_and_arabic(live_site, browser):
+def test_lite_and_the_offline_page_are_accessible_in_english_spanish_and_arabic(live_site, browser):
     show_linked_alert(SiteAlert.URGENT)
     for viewport in VIEWPORTS.values():
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         for prefix in LANGUAGES:
             assert_accessible(page, f"{live_site.url}{prefix}/lite/")
+        assert_accessible(page, f"{live_site.url}/ar/offline/")
         context.close()
