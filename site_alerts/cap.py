@@ -79,9 +79,7 @@ def _lite_url(language, root):
 def _info(source, wording, language, root, department, phone, now):
     """The content of one <info> block, as a dict (stored, compared and rendered)."""
     with translation.override(language):
-        instruction = wording.instruction.strip() or gettext(
-            "In an emergency, call 9-1-1. Follow the advice on this alert's web page."
-        )
+        instruction = wording.instruction.strip() or gettext("In an emergency, call 9-1-1")
     link = wording.url
     start = source.starts_at or now
     return {
@@ -189,7 +187,7 @@ def _cancelled(last, now):
     infos = []
     for info in last.infos:
         with translation.override(info["language"]):
-            ended = gettext("This alert has ended. No action is needed any more.")
+            ended = gettext("This alert has ended.")
         infos.append(
             {
                 **info,

@@ -94,12 +94,6 @@ def alerts_feed(request):
     feed_url = root_url + reverse("alerts_feed")
     _add(feed, "id", feed_url)
     _add(feed, "title", gettext("%(name)s alerts") % {"name": department})
-    _add(
-        feed,
-        "subtitle",
-        gettext("Current alerts from %(name)s, each with its Common Alerting Protocol message.")
-        % {"name": department},
-    )
     _add(feed, "link", rel="self", type=ATOM_CONTENT_TYPE, href=feed_url)
     _add(feed, "link", rel="alternate", type="text/html", href=root_url + reverse("lite"))
     updated = max((message.sent for message in messages), default=None)

@@ -47,7 +47,7 @@ def test_lite_puts_current_alerts_first_then_9_1_1_guidance_divisions_and_contac
     show_site_alert(level=SiteAlert.URGENT, title="Mass-casualty incident downtown")
     main = soup(client, "/lite/").main
     headings = [h2.get_text(" ", strip=True) for h2 in main.find_all("h2")]
-    assert headings[0] == "Urgent: Mass-casualty incident downtown"
+    assert headings[0] == "Mass-casualty incident downtown"
     assert headings[1] == "In an emergency, call 9-1-1"
     assert headings[2:5] == ["When to call 9-1-1", "Hands-only CPR", "What to tell the dispatcher"]
     assert main.find("a", href="tel:911")

@@ -45,14 +45,12 @@ def test_with_no_alerts_the_feed_is_valid_and_empty(client, seeded_site):
 
 
 def test_every_page_links_the_alerts_feed_of_its_language(client, translated_site):
+    titles = {"/alerts/feed/": "Boston EMS alerts", "/es/alerts/feed/": "Alertas de Boston EMS"}
     for path, feed_path in (("/", "/alerts/feed/"), ("/es/", "/es/alerts/feed/")):
         head = BeautifulSoup(client.get(path).content, "html.parser").head
-        (link,) = [
-            link
-            for link in head.find_all("link", rel="alternate", type="application/atom+xml")
-            if "alerts" in link["title"]
-        ]
-        assert link["href"] == feed_path
+        (link,) = head.find_all("link", rel="alternate", href=feed_path)
+        assert link["type"] == "application/atom+xml"
+        assert link["title"] == titles[feed_path]
     assert feed_language(feed(client, "/es/alerts/feed/")) == "es"
 
 
