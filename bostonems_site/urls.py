@@ -24,6 +24,10 @@ urlpatterns += [
     path(".well-known/security.txt", site_views.security_txt, name="security_txt"),
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("healthz", site_views.healthz, name="healthz"),
+    # Site alerts as CAP messages for partners' systems (in every language at once).
+    path("", include("site_alerts.urls")),
+    # The service worker that keeps the life-saving pages readable offline.
+    path("", include("guidance.urls")),
 ]
 handler400 = "bostonems_site.views.bad_request"
 handler500 = "bostonems_site.views.server_error"
@@ -45,6 +49,8 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
+    path("", include("site_alerts.language_urls")),
+    path("", include("guidance.language_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

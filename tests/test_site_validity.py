@@ -135,6 +135,9 @@ def every_page_and_state(client):
     collector = SiteCollector(client)
     targets = [(urlsplit(location).path, 200) for location in sitemap_locations(client)]
     targets += states_beyond_the_sitemap() + newsletter_email_links()
+    # The text-only site and the offline page (guidance/views.py), left to right and right to
+    # left.
+    targets += [("/lite/", 200), ("/es/lite/", 200), ("/ar/lite/", 200), ("/ar/offline/", 200)]
     assert any(path.startswith("/ar/") for path, _ in targets), targets
     for path, status in targets:
         collector.visit(path, status)

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "newsletter",
     "news",
     "standard_pages",
+    # Life-saving guidance, the text-only site (/lite/) and offline reading; links to divisions.
+    "guidance",
     # Wagtail.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -398,6 +400,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The service worker (/sw.js) that keeps the life-saving pages readable offline.
+        "worker-src": ["'self'"],
         "frame-src": VIDEO_PLAYER_ORIGINS,
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
@@ -481,3 +485,15 @@ LOGGING = {
 # and goes live only when someone who may publish publishes it, or a moderator approves it
 # (bostonems_site/translation_moderation.py, docs/translators.md).
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# --- Alerts for partners' systems (site_alerts/cap.py) ---------------------------------------
+# Every site alert is also published as Common Alerting Protocol 1.2 messages. The sender
+# identifies the department to partners (IPAWS, Google Public Alerts): keep it stable.
+CAP_SENDER = env("CAP_SENDER", default="ems@boston.gov")
+CAP_AREA_DESCRIPTION = "City of Boston"
+# SAME code of Suffolk County, Massachusetts (FIPS 25025), the smallest code covering Boston.
+CAP_GEOCODES = [("SAME", "025025")]
+
+# --- Offline reading (guidance/views.py, templates/guidance/sw.js) ----------------------------
+# The kill switch: False serves a worker that deletes its stored pages and unregisters itself
+# in every browser at its next visit (docs/operations.md).
+SERVICE_WORKER_ENABLED = env.bool("SERVICE_WORKER_ENABLED", default=True)

@@ -64,7 +64,9 @@ def test_each_language_has_its_own_feed_linked_from_home_and_listing(client, tra
         for page_url in (f"{prefix}/", f"{prefix}/news/"):
             soup = BeautifulSoup(client.get(page_url).content, "html.parser")
             feeds = {link["href"] for link in soup.select('link[rel="alternate"][type]')}
-            assert feeds == {f"{prefix}/news/feed/", f"{prefix}/news/atom/"}, page_url
+            # Beside the news feeds, every page links the alerts feed (site_alerts).
+            news_and_alerts = {f"{prefix}/news/feed/", f"{prefix}/news/atom/"}
+            assert feeds == news_and_alerts | {f"{prefix}/alerts/feed/"}, page_url
             assert soup.select_one(f'.feed-link a[href="{prefix}/news/feed/"]'), page_url
     titles = [
         node.firstChild.data

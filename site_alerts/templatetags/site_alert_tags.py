@@ -1,7 +1,10 @@
 from django import template
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
+from bostonems_site.models import SiteSettings
 from page_cache.fragments import fragments
 from site_alerts.models import alerts_to_show
 
@@ -26,3 +29,18 @@ def site_alert(context):
         return html, next_change
 
     return fragments.get_or_render(request, ("site_alert",), render)
+
+
+@register.simple_tag(takes_context=True)
+def alerts_feed_link(context):
+    """<link rel="alternate"> to the Atom feed of current alerts in the page's language, for
+    feed readers and partners' systems to find from any page."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    name = SiteSettings.for_request(request).department_name
+    return format_html(
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
+        gettext("%(name)s alerts") % {"name": name},
+        reverse("alerts_feed"),
+    )
