@@ -16,6 +16,7 @@ from bostonems_site.i18n import (
     version_in_language,
 )
 from bostonems_site.links import link_target_error, link_target_url
+from bostonems_site.page_review import ReviewedPageMixin
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -52,8 +53,10 @@ class SeoMixin:
         return ""
 
 
-class BasePage(SeoMixin, Page):
+class BasePage(ReviewedPageMixin, SeoMixin, Page):
     """Behaviour every public page shares. Concrete page types inherit from this."""
+
+    settings_panels = Page.settings_panels + ReviewedPageMixin.review_panels
 
     class Meta:
         abstract = True

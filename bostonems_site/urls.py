@@ -45,6 +45,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),
     path("newsletter/", include("newsletter.urls")),
+    path("feedback/", include("content_health.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "newsletter",
     "news",
     "standard_pages",
+    # Content health: review dates and owners' reminders, clinical sign-off, page feedback.
+    "content_health",
     # Wagtail.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -313,6 +315,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Boston EMS <no-reply@bos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that hangs must not hang the visitor's request (the email is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# --- Content health -------------------------------------------------------------------------
+# "Was this page helpful?" answers per client per window (bostonems_site/ratelimit.py).
+PAGE_FEEDBACK_LIMIT = env.int("PAGE_FEEDBACK_LIMIT", default=20)
+PAGE_FEEDBACK_WINDOW = 60 * 60  # seconds
 
 # --- Newsletter ----------------------------------------------------------------------------
 # Per-client sign-up limit, email link lifetimes, resend interval. Which topic a news page is
