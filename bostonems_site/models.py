@@ -7,7 +7,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PagePermissionTester, Site, TranslatableMixin
+from wagtail.models import Orderable, Page, Site, TranslatableMixin
 from wagtail.search import index
 
 from bostonems_site.blocks import LinkBlock, SocialLinkBlock
@@ -16,6 +16,8 @@ from bostonems_site.i18n import (
     version_in_language,
 )
 from bostonems_site.links import link_target_error, link_target_url
+from bostonems_site.page_review import ReviewedPageMixin
+from bostonems_site.roles import PagePermissions
 from page_cache.fragments import fragments
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -53,31 +55,16 @@ class SeoMixin:
         return ""
 
 
-class SitePagePermissionTester(PagePermissionTester):
-    """Deleting a page takes the "Bulk delete" page permission (Settings → Groups), which no
-    role has: administrators delete pages. Wagtail otherwise lets anyone who may edit a page
-    delete it (and its translations), so Moderators saw Delete on every page although their
-    role is to publish and unpublish; a take-down is an unpublish, which keeps the page's
-    history. The bulk delete is held to the same rule (bostonems_site/wagtail_hooks.py)."""
-
-    def can_delete(self, ignore_bulk=False):
-        if (
-            self.user.is_active
-            and not self.user.is_superuser
-            and "bulk_delete" not in self.permissions
-        ):
-            return False
-        return super().can_delete(ignore_bulk=ignore_bulk)
-
-
-class BasePage(SeoMixin, Page):
+class BasePage(ReviewedPageMixin, SeoMixin, Page):
     """Behaviour every public page shares. Concrete page types inherit from this."""
+
+    settings_panels = Page.settings_panels + ReviewedPageMixin.review_panels
 
     class Meta:
         abstract = True
 
     def permissions_for_user(self, user):
-        return SitePagePermissionTester(user, self)
+        return PagePermissions(user, self)
 
 
 class PageOrAddressLink(models.Model):

@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("newsletter/", include("newsletter.urls")),
     path("", include("site_alerts.language_urls")),
     path("", include("guidance.language_urls")),
+    path("feedback/", include("content_health.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -43,7 +43,7 @@ def translation_moderation_urls():
 @hooks.register("before_bulk_action")
 def bulk_delete_only_by_those_who_may_delete(request, action_type, objects, action_view):
     """The explorer's bulk delete checks plain pages with Wagtail's rule; each page's own type
-    has the site's (SitePagePermissionTester: only administrators delete pages)."""
+    has the site's (bostonems_site.roles.PagePermissions: only administrators delete pages)."""
     from django.core.exceptions import PermissionDenied
     from wagtail.models import Page
 

@@ -45,7 +45,7 @@ class GuidanceIndexPage(BasePage):
 class GuidancePage(BasePage):
     """One piece of life-saving guidance, short enough to read during an emergency."""
 
-    clinical_guidance = True
+    always_clinical_guidance = True  # medical advice: the Clinical review workflow
 
     summary = models.CharField(
         max_length=250,

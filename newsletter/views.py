@@ -44,6 +44,7 @@ from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from bostonems_site.cached_forms import same_origin
 from newsletter import services
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
@@ -88,15 +89,6 @@ def database_required(view):
             return response
 
     return wrapper
-
-
-def same_origin(request):
-    """True when the browser says the POST came from a page of this site."""
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        own = f"{request.scheme}://{request.get_host()}"
-        return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
-    return request.headers.get("Sec-Fetch-Site") == "same-origin"
 
 
 def problem(request, texts, message, status, headers=None):

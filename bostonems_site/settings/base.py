@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "standard_pages",
     # Life-saving guidance, the text-only site (/lite/) and offline reading; links to divisions.
     "guidance",
+    # Content health: review dates and owners' reminders, clinical sign-off, page feedback.
+    "content_health",
     # Wagtail.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -341,6 +343,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Boston EMS <no-reply@bos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A mail server that hangs must not hang the visitor's request (the email is retried later).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# --- Content health -------------------------------------------------------------------------
+# "Was this page helpful?" answers per client per window (rate_limits/counters.py).
+PAGE_FEEDBACK_LIMIT = env.int("PAGE_FEEDBACK_LIMIT", default=20)
+PAGE_FEEDBACK_WINDOW = 60 * 60  # seconds
 
 # --- Newsletter ----------------------------------------------------------------------------
 # Per-client sign-up limit, email link lifetimes, resend interval. Which topic a news page is

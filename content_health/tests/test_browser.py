@@ -1,0 +1,127 @@
+"""In a real Chromium, in the real admin, each as a role with only its own permissions: a
+moderator gives a page an owner and finds it in the overdue report once its date has passed;
+a clinical page waits for a medical reviewer's approval before it goes live; a visitor answers
+"No" with a reason and the feedback report shows it."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from divisions.models import DivisionPage
+from standard_pages.models import StandardPage
+from testing.helpers import signed_in_admin_tab
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def moderator_page(live_site, browser, django_user_model):
+    page = signed_in_admin_tab(browser, live_site.url, django_user_model, "moira", "Moderators")
+    yield page
+    page.context.close()
+
+
+def open_more_actions(page):
+    footer = page.get_by_role("navigation", name="Actions (footer)")
+    footer.get_by_role("button", name="More actions").click()
+    return footer
+
+
+def test_a_moderator_sets_an_owner_and_finds_the_page_overdue_once_its_date_passes(
+    live_site, moderator_page
+):
+    page = moderator_page
+    privacy = StandardPage.objects.get(slug="privacy")
+    page.goto(f"{live_site.url}/admin/pages/{privacy.pk}/edit/")
+    page.get_by_role("tab", name="Settings").click()
+    page.get_by_label("Owner (person)").select_option(label="moira")
+    open_more_actions(page).get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text("has been published")
+
+    privacy.refresh_from_db()
+    assert privacy.owner_user.username == "moira"
+    assert privacy.review_by > timezone.localdate()  # publishing set the next review
+    # Time passes: the review date is yesterday.
+    privacy.review_by = timezone.localdate() - timezone.timedelta(days=1)
+    privacy.save(update_fields=["review_by"])
+
+    page.goto(live_site.url + "/admin/")
+    page.get_by_role("button", name="Reports").click()
+    page.get_by_role("link", name="Pages due for review").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pages due for review")
+    page.get_by_role("button", name="Show filters").click()
+    page.get_by_role("button", name="Owner").click()
+    page.get_by_label("Owner").select_option(label="moira")
+    expect(page).to_have_url(re.compile(r"owner=user"))
+    row = page.get_by_role("row").filter(has_text=privacy.title)
+    expect(row).to_contain_text("Overdue")
+    expect(row).to_contain_text("moira")
+    expect(page.get_by_role("row")).to_have_count(2)  # the heading row and this page
+
+
+def test_clinical_guidance_waits_for_a_medical_reviewer(
+    live_site, browser, moderator_page, django_user_model
+):
+    page = moderator_page
+    division = DivisionPage.objects.get(slug="field-operations", locale__language_code="en")
+    page.goto(f"{live_site.url}/admin/pages/{division.pk}/edit/")
+    page.get_by_role("textbox", name="Summary*").fill("Chest pain: call 9-1-1 at once.")
+    page.get_by_role("tab", name="Settings").click()
+    page.get_by_label("Clinical guidance").check()
+    footer = open_more_actions(page)
+    footer.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status")).to_contain_text("has been updated")
+
+    # Now clinical guidance: the moderator may submit it but not publish it.
+    footer = open_more_actions(page)
+    expect(footer.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    footer.get_by_role("button", name="Submit to Clinical sign-off").click()
+    expect(page.get_by_role("status")).to_contain_text("submitted")
+    division.refresh_from_db()
+    assert division.summary != "Chest pain: call 9-1-1 at once."  # not live yet
+
+    reviewer = signed_in_admin_tab(
+        browser, live_site.url, django_user_model, "dr-ortiz", "Medical reviewers"
+    )
+    try:
+        awaiting = reviewer.get_by_role("region", name=re.compile("Awaiting your review"))
+        awaiting.get_by_role("link", name=division.title).first.click()
+        footer = reviewer.get_by_role("navigation", name="Actions (footer)")
+        footer.get_by_role("button", name="More actions").click()
+        footer.get_by_role("button", name="Approve and Publish").click()
+        expect(reviewer.get_by_role("status")).to_be_visible()
+    finally:
+        reviewer.context.close()
+
+    division.refresh_from_db()
+    assert division.summary == "Chest pain: call 9-1-1 at once."
+    assert division.clinically_reviewed_on == timezone.localdate()
+    page.goto(live_site.url + division.url)
+    expect(page.locator(".about-page")).to_contain_text(
+        "Clinically reviewed by the Office of the Medical Director on"
+    )
+
+
+def test_a_visitor_answers_no_with_a_reason_and_the_report_shows_it(
+    live_site, browser_page, moderator_page
+):
+    visitor = browser_page
+    division = DivisionPage.objects.get(slug="field-operations", locale__language_code="en")
+    visitor.goto(live_site.url + division.url)
+    feedback = visitor.get_by_role("group", name="Was this page helpful?")
+    feedback.get_by_role("button", name="No").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Thank you for your answer")
+    visitor.get_by_label("It is out of date or wrong").check()
+    visitor.get_by_label("Anything else? (optional)").fill("The phone number has changed.")
+    visitor.get_by_role("button", name="Send").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
+
+    page = moderator_page
+    page.get_by_role("button", name="Reports").click()
+    page.get_by_role("link", name="Page feedback").click()
+    row = page.get_by_role("row").filter(has_text=division.title)
+    expect(row).to_contain_text("It is out of date or wrong")
+    expect(row).to_contain_text("The phone number has changed.")
+    expect(row).to_contain_text("0 / 1")

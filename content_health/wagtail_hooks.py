@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from bostonems_site.roles import PagePermissions
+from content_health import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    urls = [
+        path(
+            "due-for-review/",
+            admin_views.DueForReviewReportView.as_view(),
+            name="due_for_review",
+        ),
+        path(
+            "due-for-review/results/",
+            admin_views.DueForReviewReportView.as_view(results_only=True),
+            name="due_for_review_results",
+        ),
+        path("feedback/", admin_views.FeedbackReportView.as_view(), name="feedback"),
+        path(
+            "feedback/results/",
+            admin_views.FeedbackReportView.as_view(results_only=True),
+            name="feedback_results",
+        ),
+    ]
+    return [path("content-health/", include((urls, "content_health_admin")))]
+
+
+class PageWorkersMenuItem(MenuItem):
+    """Shown to anyone who may add, edit or publish pages (the reports' own check)."""
+
+    def is_shown(self, request):
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        return PagePermissionPolicy().user_has_any_permission(
+            request.user, ["add", "change", "publish"]
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def due_for_review_menu_item():
+    return PageWorkersMenuItem(
+        "Pages due for review",
+        reverse("content_health_admin:due_for_review"),
+        name="due-for-review",
+        icon_name="date",
+        order=50,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def feedback_menu_item():
+    return PageWorkersMenuItem(
+        "Page feedback",
+        reverse("content_health_admin:feedback"),
+        name="page-feedback",
+        icon_name="comment",
+        order=60,
+    )
+
+
+@hooks.register("before_publish_page")
+def clinical_guidance_waits_for_clinical_review(request, page):
+    """A box ticked in the very form being published already makes the page clinical
+    guidance: only a medical reviewer's approval (or an administrator) publishes it. The
+    draft is kept."""
+    if PagePermissions(request.user, page).can_publish():
+        return None
+    messages.error(
+        request,
+        "This page is clinical guidance: it was saved as a draft. Use 'Submit to Clinical "
+        "sign-off' so a medical reviewer can approve and publish it.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
