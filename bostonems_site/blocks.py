@@ -9,7 +9,8 @@ from wagtail.images.blocks import ImageBlock
 
 from bostonems_site.links import link_target_error, link_target_url
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+# lang-en: an English passage left untranslated in a translated page (wagtail_hooks.py).
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4", "lang-en"]
 
 
 class HeadingBlock(blocks.StructBlock):

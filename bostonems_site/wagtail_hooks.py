@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.shortcuts import redirect
+from django.utils.translation import get_language_info
 from wagtail import hooks
+from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
+from wagtail.admin.rich_text.editors.draftail.features import InlineStyleFeature
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -56,3 +60,34 @@ def bulk_delete_only_by_those_who_may_delete(request, action_type, objects, acti
         ):
             raise PermissionDenied
     return None
+
+
+@hooks.register("register_rich_text_features")
+def register_passage_language_features(features):
+    """`lang-<code>` rich-text features: the editor marks a passage as being in another language
+    than the page (an English sentence not yet translated in a Spanish page), stored and shown
+    as `<span lang="en" dir="ltr">`, so screen readers pronounce it in its language and the
+    right-to-left layout keeps its punctuation in place. An inline style per language rather
+    than an entity: a toolbar button, no prompt and no admin JavaScript of our own."""
+    for code, name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        feature, style = f"lang-{code}", f"LANGUAGE_{code.upper()}"
+        direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
+        control = {
+            "type": style,
+            "label": code.upper(),
+            "description": f"Passage in {name} (language of this passage)",
+            "style": {"textDecoration": "underline dotted"},
+        }
+        features.register_editor_plugin("draftail", feature, InlineStyleFeature(control))
+        features.register_converter_rule(
+            "contentstate",
+            feature,
+            {
+                "from_database_format": {f'span[lang="{code}"]': InlineStyleElementHandler(style)},
+                "to_database_format": {
+                    "style_map": {
+                        style: {"element": "span", "props": {"lang": code, "dir": direction}}
+                    }
+                },
+            },
+        )

@@ -8,12 +8,16 @@ carry subscribers' signed tokens there). Paths are reversed in the subscriber's 
 links keep the language prefix (/es/newsletter/...).
 
 Each email is worded in the subscriber's language when the sign-up page (and the topic) is
-translated into it: plain text with an HTML alternative that looks like the site (logo,
-readable type). The HTML uses inline styles only and loads nothing but the logo, from the
+translated into it; where it is not, the texts editors left as they were come from the
+translation catalogues (`email_wording`), and English left in is marked as English. Plain text
+with an HTML alternative that looks like the site (logo, readable type), in the reader's
+writing direction. The HTML uses inline styles only and loads nothing but the logo, from the
 configured site address: mail programs drop <style> blocks and block other origins.
 """
 
 import smtplib
+from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -28,6 +32,46 @@ from newsletter.tokens import make_confirm_token, make_preferences_token, make_u
 
 Mail = Subscriber.Mail
 LOGO = "img/logo.png"
+# The sign-up page's texts that emails show (see NewsletterSignupPage).
+EMAIL_TEXTS = (
+    "confirmation_subject",
+    "confirmation_email_text",
+    "interests_legend",
+    "confirm_heading",
+    "confirm_button_label",
+    "preferences_subject",
+    "preferences_email_text",
+    "preferences_heading",
+    "email_footer",
+)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A text of an email and the language it is in (`lang_attrs` marks it when that is not
+    the reader's)."""
+
+    text: str
+    content_language: str
+
+    def __str__(self):
+        return self.text
+
+
+def email_wording(texts, language):
+    """The emails' texts for a reader of `language`: the sign-up page's, when the page is in
+    that language; otherwise, for each text editors left at its default, the translation
+    catalogue's, and the English page's text (marked English) for one they changed."""
+    source = getattr(texts, "content_language", settings.LANGUAGE_CODE)
+    wording = {}
+    for name in EMAIL_TEXTS:
+        text, language_of_text = getattr(texts, name), source
+        if source != language:
+            default = NewsletterSignupPage._meta.get_field(name).get_default()
+            if text == default and translation.gettext(default) != default:
+                text, language_of_text = translation.gettext(default), language
+        wording[name] = Wording(text, language_of_text)
+    return SimpleNamespace(**wording)
 
 
 def site_url(path):
@@ -47,7 +91,10 @@ def preferences_url(subscriber):
 def subscriber_email(subscriber, kind):
     """The email a subscriber is due (`kind`: Subscriber.Mail.CONFIRMATION or PREFERENCES)."""
     with translation.override(subscriber.language_code):
-        texts = NewsletterSignupPage.for_language(subscriber.language_code)
+        texts = email_wording(
+            NewsletterSignupPage.for_language(subscriber.language_code),
+            translation.get_language(),
+        )
         interests = subscriber.interests.localized()  # named in the subscriber's language
         context = {
             "subscriber": subscriber,
@@ -61,7 +108,7 @@ def subscriber_email(subscriber, kind):
             subject, template = texts.confirmation_subject, "confirmation"
         else:
             subject, template = texts.preferences_subject, "preferences"
-        context["subject"] = one_line(subject)
+        context["subject"] = one_line(str(subject))
         return _message(
             context["subject"],
             template,
@@ -123,7 +170,9 @@ def update_email(subscriber, mailing, page, per_language=None, test_note=""):
             "subject": subject,
             "page": page_in_language,
             "page_url": page_url(page_in_language),
-            "texts": NewsletterSignupPage.for_language(language),
+            "texts": email_wording(
+                NewsletterSignupPage.for_language(language), translation.get_language()
+            ),
             "subscriber": subscriber,
             "interest": interest,
             "preferences_url": preferences_url(subscriber),

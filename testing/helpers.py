@@ -3,6 +3,7 @@ suites cover (every language, alerts, logo), run axe in a real browser."""
 
 from io import StringIO
 from unittest import mock
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from django.core.management import call_command
@@ -234,3 +235,27 @@ def migrate(targets):
 def migrate_to_latest(app_label):
     """Back to the schema of today's models, as the next tests need it."""
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes(app_label))
+
+
+# What the keyboard can reach: the crawl and the focus test tab through these.
+FOCUSABLE = ", ".join(
+    f'{element}:not([tabindex="-1"])'
+    for element in (
+        "a[href]",
+        "button:not([disabled])",
+        'input:not([disabled]):not([type="hidden"])',
+        "select:not([disabled])",
+        "textarea:not([disabled])",
+        "[tabindex]",
+    )
+)
+
+
+def point_site_at(live_url):
+    from wagtail.models import Site
+
+    """Absolute URLs (sitemap, canonical) use the Wagtail site's address: the live server's."""
+    parts = urlsplit(live_url)
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = parts.hostname, parts.port
+    site.save()

@@ -12,9 +12,11 @@ import pytest
 from wagtail.models import Site
 
 from testing.helpers import (
+    FOCUSABLE,
     axe_violations,
     load_every_language,
     page_checks,
+    point_site_at,
     show_linked_alert,
     show_logo_and_social_links,
     states_beyond_the_sitemap,
@@ -24,17 +26,6 @@ pytestmark = pytest.mark.browser
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # Everything the Tab key should reach; tabindex="-1" takes an element out (e.g. the
 # newsletter form's honeypot field, which people must never land on).
-FOCUSABLE = ", ".join(
-    f'{element}:not([tabindex="-1"])'
-    for element in (
-        "a[href]",
-        "button:not([disabled])",
-        'input:not([disabled]):not([type="hidden"])',
-        "select:not([disabled])",
-        "textarea:not([disabled])",
-        "[tabindex]",
-    )
-)
 
 
 class Watcher:
@@ -88,14 +79,6 @@ def sitemap_urls(live_url):
     with urlopen(f"{live_url}/sitemap.xml") as response:  # noqa: S310 (our live server)
         tree = ElementTree.fromstring(response.read())  # noqa: S314 (our own sitemap)
     return [loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)]
-
-
-def point_site_at(live_url):
-    """Absolute URLs (sitemap, canonical) use the Wagtail site's address: the live server's."""
-    parts = urlsplit(live_url)
-    site = Site.objects.get(is_default_site=True)
-    site.hostname, site.port = parts.hostname, parts.port
-    site.save()
 
 
 FORM_KEY = """form => [form.getAttribute('action') || location.pathname,

@@ -5,9 +5,11 @@ HTML by the W3C Nu HTML Checker (0 errors), JSON-LD by Google's documented requi
 The pages are the crawl's (test_site_crawl): each sitemap URL, search results with and without
 hits and the 404 page in each language; plus every same-site page they link to (filters,
 pagination, feeds), the pages reached from the newsletter's emails, and the state each form
-shows after being sent empty or wrong. Fetched with the Django test client (no browser: this
-is about the markup the server sends), then validated in one run of the checker."""
+shows after being sent empty or wrong; and the newsletter's emails themselves. Fetched with the
+Django test client (no browser: this is about the markup the server sends), then validated in
+one run of the checker."""
 
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -127,6 +129,27 @@ def newsletter_email_links():
     ]
 
 
+def newsletter_emails():
+    """The HTML of every kind of newsletter email, in English, Spanish and Arabic."""
+    from news.models import NewsPage
+    from newsletter.emails import subscriber_email, update_email
+    from newsletter.models import Interest, Subscriber
+
+    news = NewsPage.objects.filter(locale__language_code="en").first()
+    documents = {}
+    for code in ("en", "es", "ar"):
+        subscriber = Subscriber.objects.create(email=f"{code}@example.org", language_code=code)
+        subscriber.interests.set(Interest.objects.sources())
+        mailing = SimpleNamespace(subject=news.title, interest=Interest.objects.sources().first())
+        for kind, message in (
+            ("confirmation", subscriber_email(subscriber, Subscriber.Mail.CONFIRMATION)),
+            ("preferences", subscriber_email(subscriber, Subscriber.Mail.PREFERENCES)),
+            ("update", update_email(subscriber, mailing, news)),
+        ):
+            documents[f"{kind} email in {code}"] = message.alternatives[0][0]
+    return documents
+
+
 @pytest.fixture
 def every_page_and_state(client):
     load_every_language()
@@ -186,7 +209,8 @@ def test_every_page_type_state_and_language_is_valid(client, every_page_and_stat
     if missing and IN_CI:
         pytest.fail(f"{missing}: the HTML must be validated in CI.")
     if not missing:
-        problems["HTML (W3C Nu HTML Checker)"] = html_errors(collector.documents)
+        documents = {**collector.documents, **newsletter_emails()}
+        problems["HTML (W3C Nu HTML Checker)"] = html_errors(documents)
     report = "".join(
         f"\n{section}:\n" + "\n".join(f"  {line}" for line in lines)
         for section, lines in problems.items()

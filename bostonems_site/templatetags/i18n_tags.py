@@ -31,6 +31,16 @@ def lang_attrs(obj):
 
 
 @register.filter
+def in_its_language(text, obj):
+    """`{{ item.event_place|in_its_language:item }}`: text from `obj` inside a sentence or
+    element of the page's language, wrapped in `<span lang dir>` when `obj` is in another
+    language (an English fallback on a Spanish page), else unchanged (the template escapes it).
+    The one helper for marking a part in its language; `lang_attrs` marks a whole element."""
+    attributes = language_attributes(obj)
+    return format_html("<span{}>{}</span>", attributes, text) if attributes else text
+
+
+@register.filter
 def bdi(text):
     """Text isolated from the sentence around it (`<bdi>`): a name written left-to-right stays
     whole inside a right-to-left sentence, and the sentence's punctuation stays outside it."""

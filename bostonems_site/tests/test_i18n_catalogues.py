@@ -18,6 +18,7 @@ from wagtail.models import Locale
 
 from bostonems_site.views import server_error
 from media_library.models import VideoGalleryPage, VideoPage
+from newsletter.emails import Wording
 from newsletter.models import NewsletterSignupPage
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, valid_data
 
@@ -248,7 +249,7 @@ def test_update_email_fixed_text_in_the_subscribers_language():
         "subject": "Nuevas ambulancias",
         "page": {"title": "Nuevas ambulancias", "summary": "Cuatro ambulancias nuevas."},
         "page_url": "https://example.org/es/noticias/ambulancias/",
-        "texts": {"preferences_heading": "Sus preferencias"},
+        "texts": {"preferences_heading": Wording("Sus preferencias", "es")},
         "subscriber": {"language_code": "es"},
         "interest": None,
         "preferences_url": "https://example.org/newsletter/preferences/t/",

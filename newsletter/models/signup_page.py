@@ -1,7 +1,7 @@
 """The editable sign-up page, which also words everything else the newsletter shows."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField
 from wagtail.search import index
@@ -30,7 +30,9 @@ def _text(default, help_text, max_length=255):
 class NewsletterSignupPage(BasePage):
     """The sign-up page. It also holds every visitor-facing text of the newsletter feature:
     the home sidebar box, the confirmation and preferences pages, the emails and the problem
-    pages all read their wording from here, so editors change it in one place."""
+    pages all read their wording from here, so editors change it in one place. The defaults of
+    the texts emails show are also in the translation catalogues (gettext_noop): a subscriber
+    whose language has no translated sign-up page gets them translated (newsletter/emails.py)."""
 
     intro = RichTextField(
         features=INTRO_FEATURES,
@@ -46,7 +48,8 @@ class NewsletterSignupPage(BasePage):
     )
     email_label = _text("Email address", "Label of the email field.")
     interests_legend = _text(
-        "I'm interested in:", "Question above the topic checkboxes (the fieldset legend)."
+        gettext_noop("I'm interested in:"),
+        "Question above the topic checkboxes (the fieldset legend).",
     )
     consent_text = models.TextField(
         default="We will only email you about the topics you choose. We keep your email address "
@@ -96,13 +99,15 @@ class NewsletterSignupPage(BasePage):
         "at most one every 10 minutes and 3 a day), so nobody can find out who is.",
     )
     # Confirmation and preferences pages
-    confirm_heading = _text("Confirm your subscription", "Heading of the confirmation page.")
+    confirm_heading = _text(
+        gettext_noop("Confirm your subscription"), "Heading of the confirmation page."
+    )
     confirm_text = _text(
         "Press the button to start receiving emails about:",
         "Shown above the list of chosen topics on the confirmation page.",
     )
     confirm_button_label = _text(
-        "Confirm my subscription", "Text of the confirm button.", max_length=60
+        gettext_noop("Confirm my subscription"), "Text of the confirm button.", max_length=60
     )
     already_confirmed_text = _text(
         "Your subscription is already confirmed.",
@@ -111,7 +116,9 @@ class NewsletterSignupPage(BasePage):
     confirmed_message = _text(
         "Thank you. Your subscription is confirmed.", "Shown after confirming."
     )
-    preferences_heading = _text("Your email preferences", "Heading of the preferences page.")
+    preferences_heading = _text(
+        gettext_noop("Your email preferences"), "Heading of the preferences page."
+    )
     preferences_text = _text(
         "Choose the topics you want to hear about, then save.",
         "Shown above the topics on the preferences page.",
@@ -135,26 +142,32 @@ class NewsletterSignupPage(BasePage):
     )
     # Emails
     confirmation_subject = _text(
-        "Please confirm your Boston EMS email updates",
+        gettext_noop("Please confirm your Boston EMS email updates"),
         "Subject of the email that asks a new subscriber to confirm.",
     )
     confirmation_email_text = models.TextField(
-        default="Thank you for signing up for email updates from Boston EMS. Please confirm "
-        "your subscription with the link below. It works for 7 days.",
+        default=gettext_noop(
+            "Thank you for signing up for email updates from Boston EMS. Please confirm "
+            "your subscription with the link below. It works for 7 days."
+        ),
         help_text="First paragraph of the confirmation email.",
     )
     preferences_subject = _text(
-        "Manage your Boston EMS email updates",
+        gettext_noop("Manage your Boston EMS email updates"),
         "Subject of the email sent when an already subscribed address signs up again.",
     )
     preferences_email_text = models.TextField(
-        default="Someone, probably you, asked to sign up with this address, which is already "
-        "subscribed. Use the link below to change your topics or to unsubscribe.",
+        default=gettext_noop(
+            "Someone, probably you, asked to sign up with this address, which is already "
+            "subscribed. Use the link below to change your topics or to unsubscribe."
+        ),
         help_text="First paragraph of that email.",
     )
     email_footer = models.TextField(
-        default="If you did not ask for this, you can ignore this email: you will not be "
-        "subscribed and we will not write again.",
+        default=gettext_noop(
+            "If you did not ask for this, you can ignore this email: you will not be "
+            "subscribed and we will not write again."
+        ),
         help_text="Closing paragraph of every newsletter email.",
     )
     # Problem pages

@@ -33,10 +33,12 @@ def content_language(language_code=None):
 @dataclass(frozen=True)
 class LocalizedInterest:
     """A topic as a visitor or subscriber sees it: the default-locale row (the topic's
-    identity, what subscribers and mailings point at) with the name in their language."""
+    identity, what subscribers and mailings point at) with the name in their language, or in
+    English until translated: `content_language` says which (for `lang_attrs`)."""
 
     interest: "Interest"
     name: str
+    content_language: str
 
     @property
     def pk(self):
@@ -78,7 +80,11 @@ class InterestQuerySet(models.QuerySet):
         rows = list(rows.order_by(F("sort_order").asc(nulls_last=True), "pk"))
         names = {row.translation_key: row.name for row in rows if row.language == language}
         return [
-            LocalizedInterest(row, names.get(row.translation_key, row.name))
+            LocalizedInterest(
+                row,
+                names.get(row.translation_key, row.name),
+                language if row.translation_key in names else row.language,
+            )
             for row in rows
             if row.language == default_language()
         ]
