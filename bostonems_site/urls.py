@@ -47,7 +47,7 @@ if settings.SERVE_MEDIA:
 # (/es/, /ar/, ...); English has none. Wagtail's page serving catches everything else,
 # so it comes last.
 urlpatterns += i18n_patterns(
-    path("search/", site_views.search, name="search"),
+    path("search/", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("", include("site_alerts.language_urls")),
     path("", include("guidance.language_urls")),

@@ -3,17 +3,14 @@ and the error pages."""
 
 import datetime
 import logging
-import re
 import sys
 import time
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
@@ -22,60 +19,16 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_safe
 from django.views.static import serve
 from wagtail.admin.views.account import PasswordResetView
-from wagtail.models import Page
 
 from bostonems_site import seo
-from bostonems_site.i18n import for_visitors
 from bostonems_site.models import SiteSettings
 from page_cache.middleware import DATABASE_ERRORS
 from rate_limits import counters
 
 logger = logging.getLogger(__name__)
 
-SEARCH_RESULTS_PER_PAGE = 10
-SEARCH_MAX_QUERY_LENGTH = 200
-# NUL and other control characters: PostgreSQL rejects NUL in text, and none belong in a query.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
-WORD = re.compile(r"\w+")
-# What Django raises when the database server is unreachable or the connection broke.
+# How long the designed 503 page asks browsers and crawlers to wait before coming back.
 RETRY_AFTER_SECONDS = 30
-
-
-def clean_query(raw):
-    """Visitors' search text made safe to search for: no control characters, collapsed spaces,
-    at most SEARCH_MAX_QUERY_LENGTH characters."""
-    text = CONTROL_CHARACTERS.sub(" ", raw or "")
-    return " ".join(text.split())[:SEARCH_MAX_QUERY_LENGTH]
-
-
-def search_terms(query):
-    """The words of a query, lower-cased. Quotes, brackets and operators (AND, OR, NOT, NEAR,
-    '*', '-') would otherwise reach SQLite's full-text syntax, which rejects many of them."""
-    return " ".join(word.lower() for word in WORD.findall(query))
-
-
-@require_GET
-def search(request):
-    query = clean_query(request.GET.get("q", ""))
-    results_page = None
-    if query:
-        terms = search_terms(query)
-        # What visitors may see, in their language or else English.
-        pages = for_visitors(Page.objects.filter(depth__gt=1)).specific()
-        results = pages.search(terms) if terms else pages.none()
-        paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
-        results_page = paginator.get_page(request.GET.get("page"))
-    response = TemplateResponse(
-        request,
-        "bostonems_site/search.html",
-        {"query": query, "results": results_page},
-    )
-    if query:
-        # Results for any text a visitor types are never stored: not worth a shared cache
-        # entry each, and unbounded (the empty search page is stored; a "?page=" without a
-        # query is not read, so it is not stored either: page_cache/middleware.py).
-        patch_cache_control(response, private=True)
-    return response
 
 
 @require_GET

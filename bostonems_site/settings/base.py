@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "newsletter",
     "news",
     "standard_pages",
+    "search",
     # Life-saving guidance, the text-only site (/lite/) and offline reading; links to divisions.
     "guidance",
     # Content health: review dates and owners' reminders, clinical sign-off, page feedback.
