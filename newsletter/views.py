@@ -94,7 +94,10 @@ def database_required(view):
 def problem(request, texts, message, status, headers=None):
     """A friendly page for anything that went wrong, with the right 4xx status."""
     response = TemplateResponse(
-        request, "newsletter/problem.html", {"texts": texts, "message": message}, status=status
+        request,
+        "newsletter/problem.html",
+        {"texts": texts, "heading": texts.problem_heading, "message": message},
+        status=status,
     )
     for name, value in (headers or {}).items():
         response[name] = value
@@ -164,7 +167,11 @@ def check_email(request):
     texts = NewsletterSignupPage.for_active_language()
     if request.method not in ("GET", "HEAD"):
         return wrong_method(request, texts, ["GET", "HEAD"])
-    return TemplateResponse(request, "newsletter/check_email.html", {"texts": texts})
+    return TemplateResponse(
+        request,
+        "newsletter/check_email.html",
+        {"texts": texts, "heading": texts.thank_you_heading},
+    )
 
 
 def in_language(language_code, view, request, subscriber, payload):
@@ -226,6 +233,7 @@ def confirm(request, texts, subscriber, payload):
             "newsletter/confirm.html",
             {
                 "texts": texts,
+                "heading": texts.confirm_heading,
                 "already_confirmed": True,
                 "preferences_token": make_preferences_token(subscriber),
             },
@@ -240,7 +248,9 @@ def confirm(request, texts, subscriber, payload):
         messages.success(request, texts.confirmed_message)
         return redirect("newsletter:preferences", make_preferences_token(subscriber))
     return TemplateResponse(
-        request, "newsletter/confirm.html", {"texts": texts, "interests": interests}
+        request,
+        "newsletter/confirm.html",
+        {"texts": texts, "heading": texts.confirm_heading, "interests": interests},
     )
 
 
@@ -305,6 +315,12 @@ def one_click_unsubscribe(request, texts, subscriber, payload):
         if subscriber.status != Status.UNSUBSCRIBED:
             services.unsubscribe(subscriber)
         return TemplateResponse(
-            request, "newsletter/unsubscribe.html", {"texts": texts, "done": True}
+            request,
+            "newsletter/unsubscribe.html",
+            {"texts": texts, "heading": texts.unsubscribe_heading, "done": True},
         )
-    return TemplateResponse(request, "newsletter/unsubscribe.html", {"texts": texts})
+    return TemplateResponse(
+        request,
+        "newsletter/unsubscribe.html",
+        {"texts": texts, "heading": texts.unsubscribe_heading},
+    )
