@@ -7,7 +7,6 @@ from bs4 import BeautifulSoup
 
 from divisions.models import DivisionPage
 from media_library.models import VideoPage
-from standard_pages.models import StandardPage
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/", "/divisions/", "/divisions/training/", "/news/", "/videos/", "/sign-up/", "/search/"]
@@ -33,16 +32,6 @@ def test_every_page_has_the_banner_logo_sign_up_and_a_complete_footer(client, se
         assert links["Accessibility statement"] == "/accessibility/", url
         assert "tel:911" in links.values(), url
         assert footer.find(id="footer-language-heading"), url
-
-
-def test_privacy_and_accessibility_statements_are_editable_seed_pages(client, seeded_site):
-    assert set(StandardPage.objects.values_list("slug", flat=True)) == {"privacy", "accessibility"}
-    privacy = soup(client, "/privacy/").get_text(" ")
-    assert "email address" in privacy and "7 days" in privacy
-    accessibility = soup(client, "/accessibility/").get_text(" ")
-    assert (
-        "WCAG" in accessibility and "2.2" in accessibility and "Report a barrier" in accessibility
-    )
 
 
 def test_home_heading_states_the_purpose_and_the_emergency_line(client, seeded_site):
