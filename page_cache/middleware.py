@@ -177,7 +177,9 @@ def _kept_query(request):
 def _canonical_query(request):
     """The parameters the view said its answer depends on, with the values it validated
     (page_cache.content_generation.vary_cached_page_on), in the same spelling."""
-    return urlencode(sorted(getattr(request, "page_cache_parameters", {}).items()))
+    kept = settings.PAGE_CACHE_QUERY_PARAMETERS
+    named = getattr(request, "page_cache_parameters", {})
+    return urlencode(sorted((name, value) for name, value in named.items() if name in kept))
 
 
 def _entry_key(request, query=None):

@@ -341,6 +341,35 @@ def test_a_stored_page_is_served_while_the_database_is_down(client, seeded_site)
     assert response.content == first.content
 
 
+def test_a_page_taken_down_is_never_served_stale_while_another_request_renders(client, seeded_site):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    client.get(division.url)
+    division.unpublish()
+    cache.add(_lock_key(division.url), 1)  # another worker is rendering it
+    assert client.get(division.url).status_code == 404
+    cache.delete(_lock_key(division.url))
+    assert client.get(division.url).status_code == 404
+
+
+def test_a_restriction_on_a_section_takes_down_the_pages_under_it(client, seeded_site):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    assert client.get(division.url).status_code == 200
+    PageViewRestriction.objects.create(page=division.get_parent(), restriction_type="login")
+    cache.add(_lock_key(division.url), 1)  # another worker is rendering it
+    response = client.get(division.url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_page_taken_down_answers_503_not_its_copy_while_the_database_is_down(client, seeded_site):
+    division = DivisionPage.objects.get(slug="fleet-services")
+    assert client.get(division.url).status_code == 200
+    division.unpublish()
+    with database_down():
+        response = Client(raise_request_exception=False).get(division.url)
+    assert response.status_code == 503
+    assert "Fleet Services" not in response.content.decode()
+
+
 def test_a_page_never_stored_answers_503_while_the_database_is_down(seeded_site):
     with database_down():
         response = Client(raise_request_exception=False).get("/divisions/training/")
