@@ -10,5 +10,8 @@ module.exports = {
     // Rules are grouped by component (header, cards, forms), each with its own states, not
     // sorted by specificity across the file.
     'no-descending-specificity': null,
+    // Wagtail never uppercases text; this design does, in CSS only, for small labels (section
+    // and footer headings, news tags), so screen readers still read words, not letters.
+    'property-disallowed-list': ['/forced-color-adjust/', '/left/', '/right/'],
   },
 };
