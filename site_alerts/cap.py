@@ -28,7 +28,7 @@ What a message says, following Google's public-alerts guidance:
 import hashlib
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -221,8 +221,6 @@ def _issue(alert_key, kind, infos, chain, now, signature):
 
 
 def _parse(text):
-    from datetime import datetime
-
     return datetime.fromisoformat(text)
 
 
