@@ -5,14 +5,16 @@ Uses DATABASE_URL when set, else starts a throwaway PostgreSQL. Starts Redis whe
 (page cache on, and off for the uncached figures), loads seed content, then drives each URL
 with wrk over loopback: requests/s, p50/p99 latency and errors, cached and uncached, beside a
 static CSS file through the same server. Then the ×10 content variant, memory per worker,
-a 60 s soak at 64 connections and publishing during a surge (64 connections spread over every
+a 60 s soak at 64 connections, publishing during a surge (64 connections spread over every
 page type while an editor publishes every PUBLISH_INTERVAL seconds, beside the same run without
-publishes). Prints a Markdown report, each section once, as it is measured.
-`python scripts/bench.py surge` runs only the surge and the cached/static baseline (seed
+publishes) and an urgent alert switched on during a surge (how soon every page shows it).
+Prints a Markdown report, each section once, as it is measured.
+`python scripts/bench.py surge` runs only the surges and the cached/static baseline (seed
 content), for a quick look.
 The servers come from testing/servers.py, shared with the test suite.
 """
 
+import concurrent.futures
 import contextlib
 import datetime
 import os
@@ -23,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -48,6 +51,7 @@ PAGES = {
     "news item": "newspage",
     "sign-up page": "/sign-up/",
     "Spanish home page": "/es/",
+    "text-only site": "/lite/",
 }
 RUN_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 # Each surge run lasts 20 s by default: ten publishes, rather than five in a 10 s run.
@@ -61,6 +65,23 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)
 UNCACHED_WORKERS = 2
 UNCACHED_TARGET = 100
 PUBLISH_INTERVAL = 2  # seconds between publishes in the surge
+# The moderator of the urgent-alert surge: switches one urgent alert on or off, as saving it in
+# the admin does, when told to (a line on stdin), in its own process.
+ALERT_SWITCH = """
+import sys
+from wagtail.models import Locale
+from site_alerts.models import SiteAlert
+print("ready", flush=True)
+for line in sys.stdin:
+    title, on = line.rstrip("\\n").rsplit(" ", 1)
+    locale = Locale.get_default()
+    alert = SiteAlert.objects.filter(locale=locale, title=title).first()
+    alert = alert or SiteAlert(locale=locale, title=title, message="Avoid the area.")
+    alert.level, alert.enabled = SiteAlert.URGENT, on == "on"
+    alert.save()
+    print("saved", flush=True)
+"""
+ALERT_VISIBLE_TARGET = 10  # seconds, on every sampled page
 # The editor of the surge: publishes a new revision of the measured pages in turn, through
 # Wagtail's revision API (what the admin's Publish button calls), in its own process.
 PUBLISHER = """
@@ -221,6 +242,89 @@ def surge(env, workdir):
     )
 
 
+def urgent_alert_surge(env, workdir):
+    """64 connections over every page type (the text-only site included), quiet, then while a
+    moderator switches an urgent alert on, then quiet again. Reports how long the alert took to
+    show on every sampled page (a poller fetches each in turn, as a visitor reloading would),
+    and the throughput beside the quiet runs' (target >= 0.9)."""
+    with gunicorn(env) as server:
+        paths = discover(server.base_url, env)
+        paths.pop("static CSS")
+        paths = list(paths.values())
+        for path in paths:
+            urllib.request.urlopen(server.base_url + path, timeout=10)  # noqa: S310 warm
+        script = rotating_paths_script(paths, workdir)
+
+        def run():
+            return wrk(server.base_url + "/", connections=64, seconds=SURGE_SECONDS, script=script)
+
+        switch = subprocess.Popen(
+            [PYTHON, "manage.py", "shell", "-v", "0", "-c", ALERT_SWITCH],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert switch.stdout.readline().strip() == "ready"
+        try:
+            quiet_first = run()
+            title = f"Bench alert {secrets.token_hex(4)}"
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                during = pool.submit(run)
+                time.sleep(SURGE_SECONDS / 4)
+                switch.stdin.write(f"{title} on\n")
+                switch.stdin.flush()
+                assert switch.stdout.readline().strip() == "saved"
+                visible = seconds_until_every_page(server.base_url, paths, title)
+                alert_run = during.result()
+            quiet_last = run()
+            switch.stdin.write(f"{title} off\n")
+            switch.stdin.flush()
+            switch.stdout.readline()
+        finally:
+            switch.stdin.close()
+            switch.wait(timeout=60)
+    quiet_rps = (quiet_first["rps"] + quiet_last["rps"]) / 2
+    throughput = alert_run["rps"] / quiet_rps
+    slowest = max(visible.values())
+    report(
+        f"### Urgent alert during a surge: 64 connections over {len(paths)} page types",
+        "",
+        "| run | req/s | p50 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *(
+            f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} |"
+            for label, r in (
+                ("quiet", quiet_first),
+                ("urgent alert switched on", alert_run),
+                ("quiet", quiet_last),
+            )
+        ),
+        "",
+        f"The alert showed on every sampled page within {slowest:.1f} s of being saved "
+        f"(target ≤ {ALERT_VISIBLE_TARGET} s; slowest page: "
+        f"{max(visible, key=visible.get)}). Throughput while it spread: {throughput:.2f} of "
+        "the quiet runs (target ≥ 0.9).",
+        "",
+    )
+
+
+def seconds_until_every_page(base, paths, text, limit=60):
+    """{path: seconds until `text` first showed on it}, fetching each page in turn."""
+    started = time.monotonic()
+    seen = {}
+    while len(seen) < len(paths) and time.monotonic() - started < limit:
+        for path in paths:
+            if path in seen:
+                continue
+            body = urllib.request.urlopen(base + path, timeout=10).read()  # noqa: S310
+            if text.encode() in body:
+                seen[path] = time.monotonic() - started
+        time.sleep(0.1)
+    return {path: seen.get(path, float("inf")) for path in paths}
+
+
 def publishing_run(env, paths, run):
     """`run()` while an editor publishes the pages at `paths` in turn, in its own process."""
     publisher = subprocess.Popen(
@@ -293,6 +397,7 @@ def run(database_url, workdir, only_surge=False):
         with gunicorn(env) as server:
             report_cached_home_against_static(server, env, "### Baseline (seed content)")
         surge(env, workdir)
+        urgent_alert_surge(env, workdir)
         return 0
 
     for variant in ("seed content", "×10 content"):
@@ -341,6 +446,7 @@ def run(database_url, workdir, only_surge=False):
                 "",
             )
             surge(env, workdir)
+            urgent_alert_surge(env, workdir)
     if shutil.which("redis-server"):
         with Redis() as redis, gunicorn({**env, "CACHE_URL": redis.url}) as server:
             report_cached_home_against_static(

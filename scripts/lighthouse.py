@@ -36,6 +36,7 @@ PAGES = {
     "video page": None,  # the gallery's first video
     "news": "/news/",
     "newsletter sign-up": "/sign-up/",
+    "text-only site": "/lite/",
 }
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Lighthouse's own advice for noisy machines: several runs, keep the median (by performance).

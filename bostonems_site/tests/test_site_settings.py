@@ -80,6 +80,7 @@ def test_an_editor_changes_settings_in_the_admin_and_every_page_follows(
             "City of Boston",
             "Privacy notice",
             "Accessibility statement",
+            "Text-only site",
             "Site map (XML)",
             "Facebook",
         ]

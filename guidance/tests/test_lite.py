@@ -12,7 +12,15 @@ from django.core.management import call_command
 from guidance.models import GuidanceIndexPage, GuidancePage
 from site_alerts.models import SiteAlert
 from site_alerts.tests.helpers import show_site_alert
-from testing.helpers import VIEWPORTS, assert_accessible, show_linked_alert, soup
+from testing.helpers import (
+    QUERY_BUDGET,
+    VIEWPORTS,
+    assert_accessible,
+    count_queries,
+    publish,
+    show_linked_alert,
+    soup,
+)
 
 pytestmark = pytest.mark.django_db
 ONE_ROUND_TRIP = 14 * 1024  # bytes: what TCP's first window carries
@@ -107,3 +115,15 @@ def test_lite_and_the_offline_page_are_accessible_in_english_spanish_and_arabic(
             assert_accessible(page, f"{live_site.url}{prefix}/lite/")
         assert_accessible(page, f"{live_site.url}/ar/offline/")
         context.close()
+
+
+def test_lite_and_guidance_pages_run_a_constant_number_of_queries(client, seeded_site):
+    paths = ["/lite/", "/es/lite/", "/guidance/", "/guidance/hands-only-cpr/"]
+    for path in paths:
+        count_queries(client, path)  # per-process lookups made once (locales, content types)
+    before = {path: count_queries(client, path) for path in paths}
+    assert max(before.values()) <= QUERY_BUDGET, before
+    index = GuidanceIndexPage.objects.get()
+    for number in range(10):
+        publish(index, GuidancePage(title=f"Guidance {number}", summary="Short.", body="<p>S</p>"))
+    assert {path: count_queries(client, path) for path in paths} == before

@@ -41,8 +41,8 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
     const data = event.data || {};
-    if (data.type === "store-offline-pages" && typeof data.list === "string") {
-        event.waitUntil(storeOfflinePages(data.list));
+    if (typeof data.store === "string") {
+        event.waitUntil(storeOfflinePages(data.store));
     }
 });
 
