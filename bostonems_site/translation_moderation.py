@@ -8,14 +8,18 @@ moderation* there (templates/wagtail_localize/admin/edit_translation.html): it s
 translated segments as a new draft revision of the page and starts the page's workflow, as
 *Submit to Moderators approval* does in the page editor. A moderator then approves it in the
 dashboard ("Awaiting your review"), which publishes it.
+
+*Sync translated pages* publishes only for those who may publish (ModeratedUpdateTranslationsView).
 """
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 from wagtail_localize.models import Translation
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 
 def synced_translation(page):
@@ -63,3 +67,33 @@ def submit_translation_for_moderation(request, page_id):
             "moderators will see your latest translation.",
         )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+class ModeratedUpdateTranslationsView(UpdateTranslationsView):
+    """wagtail-localize's *Sync translated pages*, whose *Publish immediately* publishes every
+    translation of the page for anyone who may start translations (Editors too). Here it is
+    offered, and accepted, only when the user may publish each translated page; otherwise the
+    sync updates the translations' drafts (submitted for moderation from each translation).
+    Served at wagtail-localize's own address (bostonems_site/urls.py)."""
+
+    def may_publish_translations(self):
+        user = self.request.user
+        if user.is_superuser:
+            return True
+        for translation in self.object.translations.filter(enabled=True):
+            try:
+                target = translation.get_target_instance()
+            except ObjectDoesNotExist:
+                continue
+            if isinstance(target, Page) and not target.permissions_for_user(user).can_publish():
+                return False
+        return True
+
+    def get_form(self):
+        form = super().get_form()
+        if not self.may_publish_translations():
+            # Not offered (hidden), and what is posted for it is ignored (disabled): False.
+            field = form.fields["publish_translations"]
+            field.widget = forms.HiddenInput()
+            field.disabled = True
+        return form

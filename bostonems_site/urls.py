@@ -5,14 +5,21 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from bostonems_site import views as site_views
 from bostonems_site.sitemaps import MultilingualSitemap
+from bostonems_site.translation_moderation import ModeratedUpdateTranslationsView
 
 urlpatterns = [
     path("admin/password_reset/", site_views.RateLimitedPasswordResetView.as_view()),
+    # wagtail-localize's "Sync translated pages", publishing only for those who may publish.
+    path(
+        "admin/localize/update/<int:translation_source_id>/",
+        require_admin_access(ModeratedUpdateTranslationsView.as_view()),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

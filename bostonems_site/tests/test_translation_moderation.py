@@ -126,3 +126,33 @@ def test_only_administrators_delete_pages(seeded_site, django_user_model):
     assert re.search(re.escape(delete_url), administrator.get(listing_url).content.decode())
     assert administrator.post(delete_url).status_code == 302
     assert not DivisionPage.objects.filter(pk=division.pk).exists()
+
+
+@pytest.mark.django_db
+def test_syncing_translations_publishes_only_for_those_who_may_publish(
+    seeded_site, django_user_model, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Locale
+    from wagtail_localize.models import TranslationSource
+    from wagtail_localize.operations import translate_object
+
+    english = DivisionPage.objects.get(slug="training")
+    translate_object(english, [Locale.objects.get(language_code="fr")])
+    french = DivisionPage.objects.get(locale__language_code="fr")
+    assert not french.live  # a new translation is a draft
+    sync = f"/admin/localize/update/{TranslationSource.objects.get_for_instance(english).pk}/"
+
+    editor = signed_in(django_user_model, "editor", "Editors")
+    checkbox = 'type="checkbox" name="publish_translations"'
+    assert checkbox not in editor.get(sync).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes then
+        assert editor.post(sync, {"publish_translations": "on"}).status_code == 302
+    french.refresh_from_db()
+    assert not french.live
+
+    moderator = signed_in(django_user_model, "moderator", "Moderators")
+    assert checkbox in moderator.get(sync).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert moderator.post(sync, {"publish_translations": "on"}).status_code == 302
+    french.refresh_from_db()
+    assert french.live
