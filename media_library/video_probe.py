@@ -16,6 +16,12 @@ TOOL_TIMEOUT = 60  # seconds
 # The still frame comes from this far in (or the middle of a shorter video): the very first
 # frame is often black.
 STILL_FRAME_AT = 2.0  # seconds
+# What ffprobe and ffmpeg may open for an upload: the uploaded file itself, read as one of the
+# containers the site accepts (MP4 and M4V: FFmpeg's "mov" demuxer; WebM: "matroska").
+# Otherwise they guess the format from the content, whatever the file's name: a text file named
+# video.mp4 that is an HLS playlist or a concat list makes them open the files (or addresses)
+# it names, and the still frame would show another file's content to the editor.
+INPUT_LIMITS = ["-protocol_whitelist", "file", "-format_whitelist", "mov,matroska"]
 
 
 class UnreadableVideo(Exception):
@@ -106,7 +112,7 @@ def _run(command):
 
 def probe(path):
     """VideoFacts of the video file at `path` (needs ffprobe)."""
-    command = ["ffprobe", "-v", "error", "-print_format", "json"]
+    command = ["ffprobe", "-v", "error", *INPUT_LIMITS, "-print_format", "json"]
     return parse_ffprobe(_run([*command, "-show_format", "-show_streams", os.path.abspath(path)]))
 
 
@@ -114,6 +120,6 @@ def still_frame(path, duration):
     """A JPEG of one frame of the video at `path` (needs ffmpeg)."""
     at = min(STILL_FRAME_AT, duration / 2)
     return _run(
-        ["ffmpeg", "-v", "error", "-ss", f"{at:.3f}", "-i", os.path.abspath(path)]
+        ["ffmpeg", "-v", "error", *INPUT_LIMITS, "-ss", f"{at:.3f}", "-i", os.path.abspath(path)]
         + ["-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", "-q:v", "3", "pipe:1"]
     )
