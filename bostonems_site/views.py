@@ -3,13 +3,14 @@ and the error pages."""
 
 import datetime
 import logging
+import posixpath
 import sys
 import time
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -214,12 +215,20 @@ RENDITION_CACHE_CONTROL = "public, max-age=31536000, immutable"
 MEDIA_CACHE_CONTROL = "public, max-age=3600"
 
 
+# Documents' files (Wagtail stores them here) are only served by Wagtail's document view,
+# /documents/<id>/<name>, which applies the privacy of the document's collection.
+DOCUMENTS_DIR = "documents/"
+
+
 @require_safe
 def media_file(request, path):
     """An uploaded file from MEDIA_ROOT, for a single node with no front server (`make serve`,
     development). Several nodes keep media in object storage instead (docs/deployment.md).
     Django's static `serve` resolves the path safely inside MEDIA_ROOT and answers
-    If-Modified-Since; the file streams (no page-cache entry)."""
+    If-Modified-Since; the file streams (no page-cache entry). Documents are not served here
+    (DOCUMENTS_DIR), whatever way the path is written."""
+    if (posixpath.normpath(path).lstrip("/") + "/").startswith(DOCUMENTS_DIR):
+        raise Http404("Documents are served at their document address.")
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     images_dir = "images/"
     response["Cache-Control"] = (

@@ -505,3 +505,10 @@ CAP_GEOCODES = [("SAME", "025025")]
 # The kill switch: False serves a worker that deletes its stored pages and unregisters itself
 # in every browser at its next visit (docs/operations.md).
 SERVICE_WORKER_ENABLED = env.bool("SERVICE_WORKER_ENABLED", default=True)
+
+# --- Private documents ---
+# Every document goes through Wagtail's document view, which applies its collection's privacy
+# (Settings → Collections → Privacy), with any storage: never a redirect to the file's own
+# address, which anyone holding it could open. /media/documents/ is not served
+# (bostonems_site/views.py media_file; a front server serving /media/ must leave it out too).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
