@@ -200,17 +200,18 @@ def in_english_order(queryset):
 
 def page_translations(page, request):
     """The public translations of `page` in every language (itself included, when live, unless
-    it is an untranslated copy: a visitor let into a restricted page is not sent elsewhere), as
-    dicts with code, name and url; one query per page per request, shared by the head, the
-    switcher, the hreflang links and the language redirect."""
+    it is an untranslated copy), as dicts with code, name and url; one query per page per
+    request, shared by the head, the switcher, the hreflang links and the language redirect."""
     if page is None or not hasattr(page, "get_translations"):
         return []
     if not hasattr(page, "_live_translations"):
         names = dict(settings.LANGUAGES)
         order = list(names)
+        # A visitor let into a private page (its password given) is not sent elsewhere.
+        shown = public_q() | Q(pk=page.pk) if page.live else public_q()
         pages = (
             page.get_translations(inclusive=True)
-            .filter(Q(pk=page.pk, live=True) | public_q())
+            .filter(shown)
             .exclude(UNTRANSLATED_COPY)
             .select_related("locale")
             # What the links need: reading every column of every translation cost more than

@@ -227,3 +227,35 @@ def test_a_page_made_private_after_its_mailing_started_is_not_sent(hidden_and_pu
     assert deliver(mailing.pk) == 0
     assert mailoutbox == []
     assert set(mailing.deliveries.values_list("status", flat=True)) == {Delivery.Status.SKIPPED}
+
+
+# Where pages are filtered by `live` for a reason other than what visitors may see.
+NOT_VISITOR_LISTS = {
+    "bostonems_site/visibility.py",  # the rule itself
+    "newsletter/models/signup_page.py",  # the sign-up texts wording forms and emails
+    "newsletter/management/commands/bench_newsletter.py",  # benchmark set-up
+    "scripts/bench.py",
+}
+
+
+def test_pages_are_filtered_for_visitors_by_the_one_rule():
+    """A new list written with `.live()` (or Wagtail's `.public()`) would be a second rule that
+    forgets restrictions or language: lists use for_visitors/public_pages."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    found = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        skipped = ("tests/", "migrations/", ".venv/", "node_modules/")
+        if any(part in relative for part in skipped) or relative in NOT_VISITOR_LISTS:
+            continue
+        text = path.read_text()
+        found += [
+            f"{relative}: {pattern}"
+            for pattern in (".live()", ".public()", "live=True")
+            if pattern in text
+        ]
+    assert found == []
