@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import get_language_info
 from wagtail import hooks
 from wagtail.admin.rich_text.converters.html_to_contentstate import InlineStyleElementHandler
 from wagtail.admin.rich_text.editors.draftail.features import InlineStyleFeature
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -33,8 +36,6 @@ def serve_pages_in_the_language_of_their_address(page, request, serve_args, serv
 
 @hooks.register("register_admin_urls")
 def translation_moderation_urls():
-    from django.urls import path
-
     return [
         path(
             "translations/<int:page_id>/submit-for-moderation/",
@@ -48,9 +49,6 @@ def translation_moderation_urls():
 def bulk_delete_only_by_those_who_may_delete(request, action_type, objects, action_view):
     """The explorer's bulk delete checks plain pages with Wagtail's rule; each page's own type
     has the site's (bostonems_site.roles.PagePermissions: only administrators delete pages)."""
-    from django.core.exceptions import PermissionDenied
-    from wagtail.models import Page
-
     if action_type != "delete":
         return None
     for obj in objects:
