@@ -86,8 +86,8 @@ MIDDLEWARE = [
     # CommonMiddleware, which resolves URLs (APPEND_SLASH) against the per-language patterns.
     "bostonems_site.i18n.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The Wagtail site of a page request, kept per content generation (bostonems_site/fragments.py).
-    "bostonems_site.fragments.SiteMiddleware",
+    # The Wagtail site of a page request, kept per content generation (page_cache/fragments.py).
+    "page_cache.fragments.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,9 +215,10 @@ PAGE_CACHE_REVALIDATE_SECONDS = 10
 PAGE_CACHE_RERENDER_INTERVAL = env.int("PAGE_CACHE_RERENDER_INTERVAL", default=5)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p", "q"]
+PAGE_CACHE_DATABASE_UNAVAILABLE_VIEW = "bostonems_site.views.service_unavailable"
 
 # Admin "forgot password" emails: at most this many requests per client, and per address,
-# per window (bostonems_site/ratelimit.py).
+# per window (rate_limits/counters.py).
 ADMIN_PASSWORD_RESET_LIMIT = env.int("ADMIN_PASSWORD_RESET_LIMIT", default=5)
 ADMIN_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
 

@@ -1,13 +1,13 @@
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from bostonems_site import ratelimit
 from page_cache.tests.faults import shared_cache_down
+from rate_limits import counters
 
 
 def _requests_allowed(count, address="203.0.113.7"):
     request = RequestFactory().post("/", REMOTE_ADDR=address)
-    return [ratelimit.allow(request, "signup", 3, 600) for _ in range(count)]
+    return [counters.allow(request, "signup", 3, 600) for _ in range(count)]
 
 
 def test_the_limit_holds_and_is_per_client():
