@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from bostonems_site.tests.servers import free_port
+from testing.servers import free_port
 
 ACCEPTED = "250 OK"
 

@@ -106,7 +106,7 @@ def spanish_signup_page(seeded_site):
 @pytest.fixture(scope="session")
 def mail_server():
     """One real SMTP listener (aiosmtpd) for the session; tests script its replies."""
-    from bostonems_site.tests.mail_server import MailServer
+    from testing.mail_server import MailServer
 
     with MailServer() as server:
         yield server

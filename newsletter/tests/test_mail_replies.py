@@ -144,7 +144,7 @@ def test_when_the_server_itself_fails_the_worker_pauses_and_loses_nothing(
     waiting = awaiting_confirmation("one@example.org", "two@example.org")
     mailing = mailing_to(news_topic, "reader@example.org")
     if failure == "connection refused":
-        from bostonems_site.tests.servers import free_port
+        from testing.servers import free_port
 
         settings.EMAIL_PORT = free_port()  # nothing listens there
     elif failure == "login refused":
