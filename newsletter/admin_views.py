@@ -19,7 +19,7 @@ from wagtail.models import Locale, Page
 from bostonems_site.visibility import is_public, public_pages
 from news.models import NewsPage
 from newsletter import emails
-from newsletter.models import Interest, Mailing, Subscriber
+from newsletter.models import Delivery, Interest, Mailing, Subscriber
 from newsletter.sending import AlreadyStarted, interest_for, recipients, start_mailing
 
 PAGES_PER_SCREEN = 25
@@ -230,14 +230,25 @@ def preview_email(request, page_id):
     return HttpResponse(html)
 
 
+NOT_DELIVERED_SHOWN = 100
+
+
 def mailing_status(request, pk):
+    """The sending's counts, and who did not get it and why (the mail server's refusal, or
+    what changed since it started), the first NOT_DELIVERED_SHOWN of them."""
     _require(request, "newsletter.view_mailing")
     mailing = get_object_or_404(Mailing.objects.select_related("page", "interest"), pk=pk)
+    not_delivered = (
+        mailing.deliveries.filter(status__in=[Delivery.Status.FAILED, Delivery.Status.SKIPPED])
+        .select_related("subscriber")
+        .order_by("pk")[:NOT_DELIVERED_SHOWN]
+    )
     return TemplateResponse(
         request,
         "newsletter/admin/mailing.html",
         {
             "mailing": mailing,
+            "not_delivered": not_delivered,
             "progress": mailing.progress(),
             "header_title": f"Sending: {mailing.subject}",
         },

@@ -108,7 +108,9 @@ def test_folding_keeps_each_mailings_delivery_once(seeded_site):
     keep = subscriber("a@xn--bcher-kva.example", Status.CONFIRMED, news)
     duplicate = subscriber("a@bücher.example", Status.PENDING, news)
     page = NewsPage.objects.live().first()
-    both, only_duplicate = (Mailing.objects.create(page=page, subject=str(n)) for n in (1, 2))
+    both, only_duplicate = (
+        Mailing.objects.create(page=page, subject=str(n), sequence=n) for n in (1, 2)
+    )
     Delivery.objects.create(mailing=both, subscriber=keep, status=Delivery.Status.SENT)
     Delivery.objects.create(mailing=both, subscriber=duplicate, status=Delivery.Status.SENT)
     Delivery.objects.create(mailing=only_duplicate, subscriber=duplicate)

@@ -7,6 +7,8 @@ fails at once; neither holds up anyone else's email. Only the server itself fail
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
 from django.utils import timezone
 
 from news.models import NewsPage
@@ -84,7 +86,7 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
 
 
 def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_same_pass(
-    smtp, news_topic, run_worker
+    smtp, news_topic, run_worker, admin_client
 ):
     bad, good = awaiting_confirmation("bad@example.org", "good@example.org")
     mailing = mailing_to(
@@ -104,6 +106,12 @@ def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_s
     refused = delivery_to("refused@example.org")
     assert (refused.status, refused.error) == (Delivery.Status.FAILED, REJECTED)
     assert mailing.progress() == {"queued": 0, "sent": 2, "failed": 1, "skipped": 0}
+    # The manager sees who did not get it, and the mail server's reason.
+    page = admin_client.get(reverse("newsletter_mailing", args=[mailing.pk]))
+    rows = BeautifulSoup(page.content, "html.parser").select("table.listing tbody tr")
+    assert [[td.get_text() for td in row("td")] for row in rows] == [
+        ["refused@example.org", "Failed", REJECTED]
+    ]
 
     assert run_worker() == 0
     assert smtp.replies_to("bad@example.org", "DATA") == [REJECTED]
