@@ -23,7 +23,8 @@ from bostonems_site.tests.helpers import (
 pytestmark = pytest.mark.browser
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # Everything the Tab key should reach; tabindex="-1" takes an element out (e.g. the
-# newsletter form's honeypot field, which people must never land on).
+# newsletter form's honeypot field, which people must never land on). A <summary> is the
+# button of a <details> (the header's Menu button on phones).
 FOCUSABLE = ", ".join(
     f'{element}:not([tabindex="-1"])'
     for element in (
@@ -33,6 +34,7 @@ FOCUSABLE = ", ".join(
         "select:not([disabled])",
         "textarea:not([disabled])",
         "[tabindex]",
+        "summary",
     )
 )
 
