@@ -157,8 +157,8 @@ def test_keyboard_reaches_every_control_in_order_with_visible_focus(live_site, b
     assert axe_violations(page) == []  # the information alert's colours too
     expected = page.evaluate(
         """selector => Array.from(document.querySelectorAll(selector))
-            .filter(el => { const s = getComputedStyle(el);
-                return s.display !== 'none' && s.visibility !== 'hidden'; })
+            // Shown: not hidden, nor inside a closed <details> (the phone header's menu).
+            .filter(el => el.checkVisibility({visibilityProperty: true}))
             .map((el, i) => { el.dataset.keyboardOrder = i;
                 const s = getComputedStyle(el);
                 return {label: el.outerHTML.slice(0, 80),
