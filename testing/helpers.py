@@ -237,7 +237,10 @@ def migrate_to_latest(app_label):
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes(app_label))
 
 
-# What the keyboard can reach: the crawl and the focus test tab through these.
+# Everything the Tab key should reach (the crawl and the focus test tab through these);
+# tabindex="-1" takes an element out (e.g. the newsletter form's honeypot field, which people
+# must never land on). A <summary> is the button of a <details> (the header's Menu button on
+# phones).
 FOCUSABLE = ", ".join(
     f'{element}:not([tabindex="-1"])'
     for element in (
@@ -247,6 +250,7 @@ FOCUSABLE = ", ".join(
         "select:not([disabled])",
         "textarea:not([disabled])",
         "[tabindex]",
+        "summary",
     )
 )
 

@@ -189,3 +189,122 @@ def test_every_focused_control_shows_a_ring_and_a_readable_label(browser, every_
             problems += [f"{url} at {viewport['width']}px: {problem}" for problem in found]
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+# 1.4.10 Reflow and 1.4.4 Resize text: at 320 px with the text twice its size nothing scrolls
+# sideways, the hidden skip link takes no room, and the header's search field (in the menu on
+# phones) keeps most of the width.
+REFLOW_CHECKS = """() => {
+    const problems = [], root = document.documentElement;
+    const sticksOut = () => Array.from(document.body.querySelectorAll('*'))
+        .filter(el => { const box = el.getBoundingClientRect();
+            return (box.right > root.clientWidth + 1 || box.left < -1)
+                && el.checkVisibility() && !el.querySelector('*'); })
+        .slice(0, 3).map(el => `<${el.tagName.toLowerCase()} class="${el.className}">`).join(', ');
+    if (root.scrollWidth > root.clientWidth)
+        problems.push(`scrolls ${root.scrollWidth - root.clientWidth}px sideways: ${sticksOut()}`);
+    const skip = document.querySelector('.skip-link').getBoundingClientRect();
+    if (skip.width > 1 || skip.height > 1) problems.push('the hidden skip link shows');
+    const menu = document.querySelector('.site-header__menu');
+    if (menu) menu.open = true;
+    const search = document.querySelector('#site-search').getBoundingClientRect();
+    if (search.width < root.clientWidth / 2)
+        problems.push(`header search field ${Math.round(search.width)}px wide`);
+    if (root.scrollWidth > root.clientWidth)
+        problems.push(`the open menu scrolls sideways: ${sticksOut()}`);
+    return problems;
+}"""
+
+# A phone number broken across lines ("llame al 9-1-" / "1") is misread and misdialled: every
+# number shown (the same pattern as site_tags.PHONE_NUMBER) sits on one line.
+BROKEN_PHONE_NUMBERS = r"""() => {
+    const pattern = new RegExp(String.raw`(?<![\w-])\+?(?:\(\d{1,4}\)\s?|\d{1,4}[-.])`
+        + String.raw`(?:\d{1,4}[-.])*\d{1,4}(?![\w-])`, 'g');
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), broken = [];
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (!node.parentElement.checkVisibility()) continue;
+        for (const match of node.textContent.matchAll(pattern)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set(Array.from(range.getClientRects())
+                .filter(box => box.width > 0).map(box => Math.round(box.bottom)));
+            if (lines.size > 1) broken.push(`"${match[0]}" breaks in "${node.textContent.trim()}"`);
+        }
+    }
+    return broken;
+}"""
+
+HEADER_BOTTOM = "() => document.querySelector('.site-header').getBoundingClientRect().bottom"
+
+
+def test_pages_reflow_at_320_px_with_text_at_200_percent(browser, every_page_type):
+    context = browser.new_context(viewport=VIEWPORTS["mobile"])
+    page = context.new_page()
+    problems = []
+    for url in every_page_type:
+        page.goto(url)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        problems += [f"{url}: {problem}" for problem in page.evaluate(REFLOW_CHECKS)]
+    context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_phone_header_takes_a_quarter_of_the_screen_and_phone_numbers_stay_whole(
+    browser, every_page_type
+):
+    problems = []
+    for viewport in ({"width": 375, "height": 740}, VIEWPORTS["desktop"]):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        for url in every_page_type:
+            page.goto(url)
+            where = f"{url} at {viewport['width']}px"
+            problems += [f"{where}: {problem}" for problem in page.evaluate(BROKEN_PHONE_NUMBERS)]
+            bottom = page.evaluate(HEADER_BOTTOM)
+            if viewport["width"] == 375 and bottom > 740 / 4:
+                problems.append(f"{where}: the header with the alert ends {bottom:.0f}px down")
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+# Printed, a page is its content: no navigation, search or footer, dark text, and each link
+# followed by the address it leads to (paper can't be clicked).
+PRINT_CHECKS = """() => {
+    const problems = [];
+    for (const chrome of document.querySelectorAll('nav, form, footer, .site-alert'))
+        if (chrome.checkVisibility())
+            problems.push(`prints <${chrome.tagName.toLowerCase()} class="${chrome.className}">`);
+    const links = Array.from(document.querySelectorAll('main a[href]:not([href^="#"])'))
+        .filter(link => link.checkVisibility());
+    if (!links.length) problems.push('no link in the content');
+    for (const link of links) {
+        const after = getComputedStyle(link, '::after').content;
+        if (!after.includes(link.getAttribute('href')))
+            problems.push(`"${link.textContent.trim()}" prints without its address (${after})`);
+    }
+    for (const text of document.querySelectorAll('main p, main h1, main li')) {
+        const colour = getComputedStyle(text).color;
+        if (text.checkVisibility() && colour !== 'rgb(0, 0, 0)')
+            problems.push(`"${text.textContent.trim().slice(0, 30)}" prints in ${colour}`);
+    }
+    return problems;
+}"""
+
+
+def test_a_printed_division_page_is_its_content_with_link_addresses(browser, live_site, tmp_path):
+    from divisions.models import DivisionPage
+
+    load_every_language()
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(
+        live_site.url + DivisionPage.objects.get(slug="training", locale__language_code="en").url
+    )
+    page.screenshot(path=tmp_path / "printed.png", full_page=True)
+    problems = page.evaluate(PRINT_CHECKS)
+    context.close()
+    assert (tmp_path / "printed.png").stat().st_size > 0
+    assert problems == [], "\n".join(problems)

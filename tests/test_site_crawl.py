@@ -24,8 +24,6 @@ from testing.helpers import (
 
 pytestmark = pytest.mark.browser
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-# Everything the Tab key should reach; tabindex="-1" takes an element out (e.g. the
-# newsletter form's honeypot field, which people must never land on).
 
 
 class Watcher:
@@ -138,8 +136,8 @@ def test_keyboard_reaches_every_control_in_order_with_visible_focus(live_site, b
     assert axe_violations(page) == []  # the information alert's colours too
     expected = page.evaluate(
         """selector => Array.from(document.querySelectorAll(selector))
-            .filter(el => { const s = getComputedStyle(el);
-                return s.display !== 'none' && s.visibility !== 'hidden'; })
+            // Shown: not hidden, nor inside a closed <details> (the phone header's menu).
+            .filter(el => el.checkVisibility({visibilityProperty: true}))
             .map((el, i) => { el.dataset.keyboardOrder = i;
                 const s = getComputedStyle(el);
                 return {label: el.outerHTML.slice(0, 80),

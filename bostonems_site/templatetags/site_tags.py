@@ -5,6 +5,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, F, Q, When
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
@@ -27,6 +29,28 @@ def tel_href(number):
     number = str(number or "")
     digits = re.sub(r"[^\d]", "", number)
     return f"+{digits}" if number.strip().startswith("+") else digits
+
+
+# "9-1-1", "617-343-2367", "(617) 343-2367": digits in groups joined by hyphens or dots.
+PHONE_NUMBER = re.compile(
+    r"(?<![\w-])\+?(?:\(\d{1,4}\)\s?|\d{1,4}[-.])(?:\d{1,4}[-.])*\d{1,4}(?![\w-])"
+)
+TAG = re.compile(r"(<[^>]*>)")
+
+
+@register.filter
+def unbroken_phone_numbers(text):
+    """Text or HTML (a rich-text body) with each phone number kept on one line: a line break
+    inside "9-1-1" ("call 9-1-" / "1") makes the number wrong to read out or dial. Only the
+    text between tags changes, so a tel: link's address stays as it is."""
+    parts = TAG.split(str(conditional_escape(text)))
+    wrapped = (
+        part
+        if part.startswith("<")
+        else PHONE_NUMBER.sub(r'<span class="nowrap">\g<0></span>', part)
+        for part in parts
+    )
+    return mark_safe("".join(wrapped))  # noqa: S308 (escaped above; only our <span>s added)
 
 
 @register.filter

@@ -78,7 +78,12 @@ def test_hosted_videos_show_the_facade_not_the_player(client, seeded_site):
     assert play["href"] == "https://www.youtube.com/watch?v=bEMSsample1"
     facade = page.select_one("[data-video-facade]")
     assert facade["data-embed-src"].startswith("https://www.youtube-nocookie.com/embed/bEMSsample1")
-    assert page.select_one(".video-facade__thumbnail")["alt"]
+    # The button names the video: the thumbnail is decorative, not read out a second time.
+    assert page.select_one(".video-facade__thumbnail")["alt"] == ""
+    # The way to the video on its site stays under the player once Play has loaded it.
+    host_link = page.select_one(".video-player__notice a")
+    assert host_link["href"] == play["href"]
+    assert host_link.get_text(strip=True) == "Ribbon Cutting for New EMS Station (YouTube video)"
     # Nothing on the page comes from another origin before the visitor presses play.
     for element in page.find_all(src=True):
         assert element["src"].startswith("/"), element

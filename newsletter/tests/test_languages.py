@@ -1,5 +1,6 @@
 """A sign-up records the page's language; emails use the sign-up page's translation into that
-language, English otherwise."""
+language; otherwise the translation catalogue's wording for the texts editors left as they were,
+and the English page's wording for those they changed."""
 
 import pytest
 from django.core import mail
@@ -17,11 +18,21 @@ def test_spanish_signup_gets_a_spanish_confirmation(spanish_signup_page, post_si
     assert mail.outbox[0].subject == "Confirme su suscripción a Boston EMS"
 
 
-def test_language_without_a_translated_page_gets_english(spanish_signup_page, post_signup):
+def test_language_without_a_translated_page_gets_the_catalogues_wording(
+    spanish_signup_page, post_signup
+):
     post_signup(valid_data(source="/fr/divisions/"))
     assert Subscriber.objects.get().language_code == "fr"
+    french = "Veuillez confirmer votre abonnement aux nouvelles de Boston EMS"
+    assert mail.outbox[0].subject == french
+
+
+def test_wording_editors_changed_stays_english_until_translated(spanish_signup_page, post_signup):
     english = NewsletterSignupPage.objects.get(locale__language_code="en")
-    assert mail.outbox[0].subject == " ".join(english.confirmation_subject.split())
+    english.confirmation_subject = "Confirm your Boston EMS updates, please"
+    english.save_revision().publish()
+    post_signup(valid_data(source="/fr/divisions/"))
+    assert mail.outbox[0].subject == "Confirm your Boston EMS updates, please"
 
 
 def test_a_spanish_subscriber_stays_in_spanish_from_form_to_preferences(

@@ -377,7 +377,10 @@ def test_errors_come_back_with_a_summary_inline_messages_and_the_values_kept(
     assert INVALID in soup.find(id=email["aria-describedby"]).get_text()
     fieldset = soup.find("fieldset")
     assert fieldset.legend.get_text() == "I'm interested in:"
-    assert NO_TOPIC in soup.find(id=fieldset["aria-describedby"]).get_text()
+    # Each checkbox, not only the group, is described by the message: a screen reader reads it
+    # on whichever box the error summary's link lands.
+    for checkbox in fieldset.find_all("input", type="checkbox"):
+        assert NO_TOPIC in soup.find(id=checkbox["aria-describedby"]).get_text()
 
 
 def test_ticked_topics_stay_ticked_after_an_error(interests, post_signup):

@@ -23,9 +23,7 @@ def site_alert(context):
     def render():
         language = get_language()
         alerts, next_change = alerts_to_show(language)
-        html = render_to_string(
-            "site_alerts/site_alert.html", {"alerts": alerts, "LANGUAGE_CODE": language}
-        )
+        html = render_to_string("site_alerts/site_alert.html", {"alerts": alerts})
         return html, next_change
 
     return fragments.get_or_render(request, ("site_alert",), render)

@@ -171,3 +171,7 @@ def test_emails_are_in_the_readers_direction_with_english_parts_marked(every_lan
         assert len(document.find_all("h1")) == 1, message.subject
         assert "-left" not in html and "-right" not in html  # mirrors in right-to-left
         assert unmarked_english(document, english, code) == [], message.subject
+    # Without an Arabic sign-up page, the confirmation's wording comes from the Arabic catalogue.
+    confirmation = subscriber_email(subscriber, Subscriber.Mail.CONFIRMATION)
+    heading = BeautifulSoup(confirmation.alternatives[0][0], "html.parser").h1
+    assert heading.get("lang") is None and heading.get_text() != "Confirm your subscription"
