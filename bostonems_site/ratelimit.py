@@ -28,7 +28,7 @@ def client_key(request):
         if ipaddress.ip_address(address).version == 6:
             # One IPv6 subscriber line has a /64 (or more) to pick addresses from at will.
             address = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return salted_hmac("newsletter.ratelimit", address).hexdigest()[:32]
+    return salted_hmac("newsletter.ratelimit", address).hexdigest()
 
 
 def allow(request, scope, limit, window, subject=None):
@@ -36,14 +36,15 @@ def allow(request, scope, limit, window, subject=None):
     With `subject` (e.g. an email address), count requests about that subject from any client
     instead."""
     counters = caches["ratelimit"]
-    who = client_key(request) if subject is None else salted_hmac(scope, subject).hexdigest()[:32]
-    bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{who}:{bucket}"
-    if counters.add(key, 1, timeout=window + 5):
+    who = client_key(request) if subject is None else salted_hmac(scope, subject).hexdigest()
+    key = f"ratelimit:{scope}:{who}:{int(time.time() // window)}"
+    # Written after the window started, a counter kept `window` seconds outlives it; the next
+    # window counts under a new key.
+    if counters.add(key, 1, timeout=window):
         return True
     try:
         count = counters.incr(key)
     except ValueError:  # expired between add() and incr()
-        counters.set(key, 1, timeout=window + 5)
+        counters.set(key, 1, timeout=window)
         count = 1
     return count <= limit

@@ -13,9 +13,9 @@ from page_cache.tests.faults import shared_cache_down
 WINDOW = 600  # NEWSLETTER_SIGNUP_WINDOW
 
 
-def _requests_allowed(count, address="203.0.113.7"):
+def _requests_allowed(count, address="203.0.113.7", limit=3):
     request = RequestFactory().post("/", REMOTE_ADDR=address)
-    return [ratelimit.allow(request, "signup", 3, 600) for _ in range(count)]
+    return [ratelimit.allow(request, "signup", limit, WINDOW) for _ in range(count)]
 
 
 def test_the_limit_holds_and_is_per_client():
@@ -102,3 +102,42 @@ def test_expired_counters_make_room(counters):
 def stored_counters():
     real = caches["ratelimit"].real
     return len(real._cache) if hasattr(real, "_cache") else len(real._list_cache_files())
+
+
+def test_a_client_without_an_ip_address_is_still_limited():
+    # e.g. a server on a Unix socket that passes no address.
+    assert _requests_allowed(4, address="") == [True, True, True, False]
+
+
+def test_requests_about_one_address_are_limited_from_any_client():
+    """The password-reset limit per email address: many clients cannot flood one inbox, and
+    one address at its limit does not hold back another."""
+
+    def reset(client, address):
+        request = RequestFactory().post("/", REMOTE_ADDR=client)
+        return ratelimit.allow(request, "password-reset", 2, 3600, subject=address)
+
+    clients = [f"198.51.100.{n}" for n in range(3)]
+    assert [reset(client, "dispatch@example.org") for client in clients] == [True, True, False]
+    assert reset(clients[2], "training@example.org") is True
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_a_counter_that_expires_between_its_add_and_its_increment_starts_again(monkeypatch, limit):
+    """A counter can expire between add() (it exists) and incr() (it is gone): that request is
+    the first of a new count, and the new count lasts to the end of the window."""
+    counters = ratelimit.caches["ratelimit"]
+    incr = counters.incr
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert _requests_allowed(1, limit=limit) == [True]
+
+        def expired_meanwhile(key, *args, **kwargs):
+            counters.delete(key)
+            monkeypatch.setattr(counters, "incr", incr)
+            return incr(key, *args, **kwargs)
+
+        monkeypatch.setattr(counters, "incr", expired_meanwhile)
+        assert _requests_allowed(limit + 1, limit=limit) == [True] * limit + [False]
+        clock.shift(WINDOW - 1)
+        assert _requests_allowed(1, limit=limit) == [False]
