@@ -22,6 +22,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 ## run: install, migrate the local SQLite database, load seed content, print the admin login, serve
+# PORT=8001 make run serves elsewhere when 8000 is taken; emailed links follow it.
+PORT ?= 8000
+run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 # Named, so that a SECRET_KEY exported for `make serve` does not turn this into production
 # (bostonems_site/environment.py).
 run: export DJANGO_SETTINGS_MODULE ?= bostonems_site.settings.dev
@@ -34,7 +37,7 @@ run: $(VENV)/.installed
 	@# should it ever stop.
 	scripts/supervise.sh $(MANAGE) run_newsletter_worker & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) runserver 127.0.0.1:8000
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## help: list the targets with what each does
 help:

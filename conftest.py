@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 # The database content each test starts from (built once per session).
-pytest_plugins = ["bostonems_site.tests.database_content"]
+pytest_plugins = ["testing.database_content"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BROWSER_ARGS = [
@@ -68,7 +68,7 @@ def _media_in_tmp(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test starts with empty caches: database rollbacks between tests don't purge them."""
-    from bostonems_site.tests.helpers import empty_caches
+    from testing.helpers import empty_caches
 
     empty_caches()
     yield
@@ -103,7 +103,7 @@ def collected_static(tmp_path_factory):
     import subprocess
     import sys
 
-    from bostonems_site.tests.servers import production_env
+    from testing.servers import production_env
 
     static_root = tmp_path_factory.mktemp("staticfiles")
     subprocess.run(  # noqa: S603
@@ -175,7 +175,7 @@ def committed_site(transactional_db):
 @pytest.fixture(params=["desktop", "mobile"])
 def browser_page(request, browser):
     """A fresh Chromium tab at 1280 px (desktop) or 320 px (mobile) wide."""
-    from bostonems_site.tests.helpers import VIEWPORTS
+    from testing.helpers import VIEWPORTS
 
     context = browser.new_context(viewport=VIEWPORTS[request.param])
     page = context.new_page()

@@ -1,5 +1,5 @@
 """The visitor's IP address: one rule for everything that counts or locks out per client (the
-sign-up and password-reset limits in bostonems_site/ratelimit.py, django-axes' admin lockout).
+sign-up and password-reset limits in rate_limits/counters.py, django-axes' admin lockout).
 
 Behind a load balancer every connection comes from the balancer, so REMOTE_ADDR alone makes all
 visitors one client: one visitor's sign-ups would answer 429 to everyone, and five wrong

@@ -1,13 +1,14 @@
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
+from bostonems_site.models import SiteText
+from page_cache.fragments import fragments
+
 
 def site_text(request):
     """The site-wide wording (footer, 'page not found') in the language of the request, read
     from the database only by templates that use it, once per content generation
-    (bostonems_site/fragments.py)."""
-    from bostonems_site.fragments import fragments
-    from bostonems_site.models import SiteText
+    (page_cache/fragments.py)."""
 
     def read():
         return fragments.get_or_compute(

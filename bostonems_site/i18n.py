@@ -14,6 +14,8 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.html import format_html
 
+from page_cache.fragments import fragments
+
 
 class PathLocaleMiddleware:
     def __init__(self, get_response):
@@ -84,9 +86,7 @@ def site_page_in_language(request, model):
     """The live page of a one-per-site type (the news index, the video gallery) in the active
     language, else the English one, None when there is none. Pages all over the site link to
     these (feed links in every head, the video boxes), so it is kept per content generation
-    (bostonems_site/fragments.py) rather than looked up on each of them."""
-    from bostonems_site.fragments import fragments
-
+    (page_cache/fragments.py) rather than looked up on each of them."""
     return fragments.get_or_compute(
         request,
         ("site_page", model._meta.label),

@@ -16,6 +16,7 @@ from bostonems_site.i18n import (
     version_in_language,
 )
 from bostonems_site.links import link_target_error, link_target_url
+from page_cache.fragments import fragments
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -150,13 +151,11 @@ class HomePage(BasePage):
 
     def route_below(self, request, path_components):
         """Wagtail's Page.route, with the home page's children (the site's sections) kept per
-        content generation (bostonems_site/fragments.py): every address below the home page goes
+        content generation (page_cache/fragments.py): every address below the home page goes
         through one of them, and fetching it (then its specific type) cost two queries per
         request. Unknown addresses keep nothing."""
         if not path_components or request is None:
             return super().route(request, path_components)
-        from bostonems_site.fragments import fragments
-
         slug = path_components[0]
 
         def fetch():
@@ -268,11 +267,9 @@ class SiteSettings(BaseSiteSetting):
 
     @classmethod
     def for_request(cls, request):
-        """Every page reads the settings: kept per content generation (bostonems_site/fragments.py)
+        """Every page reads the settings: kept per content generation (page_cache/fragments.py)
         instead of one query per request; the copy for this request knows the request, as
         Wagtail's own for_request does (for page URLs)."""
-        from bostonems_site.fragments import fragments
-
         attribute = cls.get_cache_attr_name()
         if not hasattr(request, attribute):
             site_settings = fragments.get_or_compute(

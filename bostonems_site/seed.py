@@ -87,6 +87,15 @@ def ensure_child(parent, page_class, slug, **fields):
     return add_child(parent, page_class(slug=slug, **fields)), True
 
 
+def ensure_section(home, page_class, slug, name, stdout, **fields):
+    """The section page (Divisions, News & Events, the gallery) under the home page, created,
+    published and listed in the main menu when absent; says so as `name`."""
+    section, created = ensure_child(home, page_class, slug, show_in_menus=True, **fields)
+    if created:
+        stdout.write(f"Created the {name}.")
+    return section
+
+
 def ensure_home():
     root = ensure_root()
     home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()

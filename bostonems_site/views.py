@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -24,8 +24,11 @@ from django.views.static import serve
 from wagtail.admin.views.account import PasswordResetView
 from wagtail.models import Page
 
-from bostonems_site import ratelimit, seo
+from bostonems_site import seo
 from bostonems_site.i18n import in_language
+from bostonems_site.models import SiteSettings
+from page_cache.middleware import DATABASE_ERRORS
+from rate_limits import counters
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,6 @@ SEARCH_MAX_QUERY_LENGTH = 200
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
 WORD = re.compile(r"\w+")
 # What Django raises when the database server is unreachable or the connection broke.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -98,8 +100,6 @@ def robots_txt(request):
 @cache_control(max_age=3600, public=True)
 def security_txt(request):
     """RFC 9116. Expires is always SECURITY_TXT_EXPIRES_DAYS ahead, computed per request."""
-    from bostonems_site.models import SiteSettings
-
     site_settings = SiteSettings.for_request(request)
     root_url = seo.site_root_url(request)
     expires = timezone.now() + datetime.timedelta(days=settings.SECURITY_TXT_EXPIRES_DAYS)
@@ -233,9 +233,9 @@ class RateLimitedPasswordResetView(PasswordResetView):
         form = self.get_form()
         address = (request.POST.get("email") or "").strip().lower()
         limit, window = settings.ADMIN_PASSWORD_RESET_LIMIT, settings.ADMIN_PASSWORD_RESET_WINDOW
-        allowed = ratelimit.allow(request, "password-reset", limit, window)
+        allowed = counters.allow(request, "password-reset", limit, window)
         if allowed and address:
-            allowed = ratelimit.allow(request, "password-reset", limit, window, subject=address)
+            allowed = counters.allow(request, "password-reset", limit, window, subject=address)
         if allowed:
             return super().post(request, *args, **kwargs)
         form.full_clean()

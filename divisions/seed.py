@@ -6,6 +6,7 @@ from bostonems_site.seed import (
     SAMPLE_NOTE,
     SAMPLE_TRANSLATION_NOTE,
     ensure_child,
+    ensure_section,
     sample_image,
     sample_spanish_locale,
     translate,
@@ -122,17 +123,16 @@ def sample_body(title):
 
 
 def load(home, stdout):
-    index, created = ensure_child(
+    index = ensure_section(
         home,
         DivisionIndexPage,
         "divisions",
+        "Divisions page",
+        stdout,
         title="Divisions",
         intro=INDEX_INTRO,
-        show_in_menus=True,
         search_description="The divisions of Boston EMS and what each one does.",
     )
-    if created:
-        stdout.write("Created the Divisions page.")
     for title, slug, summary in DIVISIONS:
         _, created = ensure_child(
             index,

@@ -18,6 +18,7 @@ from divisions.models import DivisionPage, RelatedDivisionsMixin
 from media_library.forms import VideoFilterForm, VideoPageForm
 from media_library.hosted_video import InvalidVideoURL, parse_video_url
 from media_library.webvtt import MAX_BYTES, WebVTTError, parse_webvtt
+from page_cache.fragments import fragments
 
 TRANSCRIPT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul"]
 # One rendition serves as the poster, the play-button background and the JSON-LD thumbnail.
@@ -93,8 +94,7 @@ class VideoGalleryPage(BasePage):
         """The divisions live videos name (English videos name English divisions), each in the
         page's language where translated, for the filter. Every video is in this gallery (or
         its English version): there is only one, so every address of it (each page, each
-        filter) shares the list, kept per content generation (bostonems_site/fragments.py)."""
-        from bostonems_site.fragments import fragments
+        filter) shares the list, kept per content generation (page_cache/fragments.py)."""
 
         def fetch():
             named = DivisionPage.objects.filter(videos__live=True).values("translation_key")

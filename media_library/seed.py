@@ -18,6 +18,7 @@ from bostonems_site.seed import (
     SAMPLE_NOTE,
     SAMPLE_TRANSLATION_NOTE,
     ensure_child,
+    ensure_section,
     sample_image,
     translate_section,
 )
@@ -106,17 +107,16 @@ def sample_captions():
 
 
 def load(home, stdout):
-    gallery, created = ensure_child(
+    gallery = ensure_section(
         home,
         VideoGalleryPage,
         "videos",
+        "Video & Multimedia gallery",
+        stdout,
         title="Video & Multimedia",
         intro=GALLERY_INTRO,
-        show_in_menus=True,
         search_description="Videos from Boston EMS, with captions and transcripts.",
     )
-    if created:
-        stdout.write("Created the Video & Multimedia gallery.")
     divisions = {page.slug: page for page in DivisionPage.objects.all()}
     for slug, title, summary, published, source, division_slugs in VIDEOS:
         if gallery.get_children().filter(slug=slug).exists():

@@ -9,6 +9,7 @@ from bostonems_site.seed import (
     SAMPLE_NOTE,
     SAMPLE_TRANSLATION_NOTE,
     ensure_child,
+    ensure_section,
     sample_image,
     translate_section,
 )
@@ -67,16 +68,15 @@ def sample_items():
 
 
 def load(home, stdout):
-    index, created = ensure_child(
+    index = ensure_section(
         home,
         NewsIndexPage,
         "news",
+        "News & Events page",
+        stdout,
         title="News & Events",
         intro="<p>News, events, and career and training opportunities from Boston EMS.</p>",
-        show_in_menus=True,
     )
-    if created:
-        stdout.write("Created the News & Events page.")
     for item in sample_items():
         _, created = ensure_child(index, NewsPage, item.pop("slug"), **item)
         if created:

@@ -6,79 +6,17 @@ control characters, enormous values, repeated fields) ends as a 400 with a messa
 database error."""
 
 import re
-import unicodedata
 
-import idna
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 
-from newsletter.models import EMAIL_MAX_LENGTH
+from newsletter.addresses import email_problem, normalise_email
 
 # The path of the page the form was on (our own forms send it); nothing else. Home pages
 # cached before the sidebar sent its path still send this marker: it stands for the home page.
 OLD_HOME_SIDEBAR_MARKER = "home sidebar"
 SOURCE_PATTERN = re.compile(r"(?:home sidebar|/[A-Za-z0-9/_.\-]{0,200})\Z")
 SINGLE_VALUED = ("email", "source", "website")
-
-# No "localhost" allowance: a public newsletter needs a real domain.
-_email_syntax = EmailValidator(allowlist=[])
-
-
-# Characters nobody can see or type on purpose: controls (CR, LF and NUL would allow header
-# injection), format characters (zero-width spaces, the bidi overrides that make an address
-# display differently from what it is), surrogates, private-use and unassigned code points,
-# line and paragraph separators, and U+FFFD, which stands for bytes that were not text.
-HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-REPLACEMENT_CHARACTER = "\ufffd"
-
-
-def has_hidden_characters(text):
-    return any(
-        char == REPLACEMENT_CHARACTER or unicodedata.category(char) in HIDDEN_CATEGORIES
-        for char in text
-    )
-
-
-def normalise_email(address):
-    """The address in the one form stored and compared: Unicode NFC (the same letters typed
-    composed or decomposed are one address), the domain in its ASCII form (IDNA A-label,
-    what SMTP uses: "bücher.example" and "xn--bcher-kva.example" are the same mailbox) and
-    lower-cased. The local part (before the @) keeps its case because RFC 5321 lets mail
-    servers treat it case-sensitively; uniqueness ignores case anyway (the database
-    constraint is on LOWER(email)). Raises ValueError when the domain is not a valid name."""
-    local, _, domain = unicodedata.normalize("NFC", address.strip()).rpartition("@")
-    try:
-        ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
-    except idna.IDNAError as error:
-        raise ValueError(str(error)) from error
-    return f"{local}@{ascii_domain}"
-
-
-def email_problem(address):
-    """Return the name of the first problem with `address` ("required", "hidden_characters",
-    "too_long", "invalid") or None when `address` (as typed, spaces stripped) is a valid
-    public email address once normalised (normalise_email)."""
-    if not address:
-        return "required"
-    if has_hidden_characters(address):
-        return "hidden_characters"
-    if len(address) > EMAIL_MAX_LENGTH:
-        return "too_long"
-    try:
-        address = normalise_email(address)
-    except ValueError:
-        return "invalid"
-    if len(address) > EMAIL_MAX_LENGTH:  # the ASCII form of a domain is longer
-        return "too_long"
-    local, _, domain = address.rpartition("@")
-    if not local or len(local) > 64 or "." not in domain or domain.startswith("["):
-        return "invalid"
-    try:
-        _email_syntax(address)
-    except ValidationError:
-        return "invalid"
-    return None
 
 
 class TextField(forms.Field):

@@ -10,8 +10,10 @@ from django.apps import apps as global_apps
 
 MANAGERS_GROUP = "Newsletter managers"
 
-# (app_label, codename): exactly what the group needs, nothing more.
-MANAGER_PERMISSIONS = [
+# (app_label, codename): exactly what the group needs, nothing more. The migrations that grant
+# them name these lists, so they are written once: the group started with the subscribers and
+# the topics, and could later also send.
+MANAGE_SUBSCRIBERS_AND_TOPICS = [
     ("wagtailadmin", "access_admin"),
     ("newsletter", "view_subscriber"),
     ("newsletter", "delete_subscriber"),
@@ -19,9 +21,12 @@ MANAGER_PERMISSIONS = [
     ("newsletter", "add_interest"),
     ("newsletter", "change_interest"),
     ("newsletter", "delete_interest"),
+]
+SEND_UPDATES = [
     ("newsletter", "add_mailing"),  # send a published page to subscribers
     ("newsletter", "view_mailing"),
 ]
+MANAGER_PERMISSIONS = MANAGE_SUBSCRIBERS_AND_TOPICS + SEND_UPDATES
 
 
 def ensure_managers_group(apps=global_apps, permissions=MANAGER_PERMISSIONS):

@@ -44,7 +44,6 @@ from django.utils.translation import get_language, get_language_from_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from bostonems_site import ratelimit
 from newsletter import services
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Interest, NewsletterSignupPage, Subscriber
@@ -55,6 +54,7 @@ from newsletter.tokens import (
     matches,
     read_token,
 )
+from rate_limits import counters
 
 Status = Subscriber.Status
 # How long a visitor is asked to wait when the database is unreachable.
@@ -136,7 +136,7 @@ def signup(request):
     if not same_origin(request):
         return problem(request, texts, texts.forbidden_text, 403)
     window = settings.NEWSLETTER_SIGNUP_WINDOW
-    if not ratelimit.allow(request, "signup", settings.NEWSLETTER_SIGNUP_LIMIT, window):
+    if not counters.allow(request, "signup", settings.NEWSLETTER_SIGNUP_LIMIT, window):
         return problem(request, texts, texts.too_many_text, 429, {"Retry-After": str(window)})
     try:
         data = request.POST

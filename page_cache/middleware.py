@@ -6,7 +6,7 @@ Why our own middleware rather than Django's per-site cache middleware or wagtail
 - Django's middleware keys on Vary: Cookie and caches per visitor once any cookie is set;
   wagtail-cache 3 does not support Wagtail 8;
 - purging must reach every worker and node at once. Entries carry the content "generation"
-  they were rendered in (bostonems_site/content_generation.py); any content change sets a new
+  they were rendered in (page_cache/content_generation.py); any content change sets a new
   generation in the shared cache (file cache on one node, Redis for several), so every process
   sees old entries as stale on its next request. A generation is the time of the purge in
   nanoseconds: unique, and it tells how long ago pages went stale. A hit costs one small
@@ -69,11 +69,12 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
-from bostonems_site.content_generation import cache_is_degraded, request_generation
-from bostonems_site.views import DATABASE_ERRORS, service_unavailable
+from .content_generation import cache_is_degraded, request_generation
 
 # Present while the cache holds at least one page copy (/healthz: can this node serve pages?).
 PAGES_STORED_KEY = "pagecache:pages-stored"
@@ -86,6 +87,9 @@ MESSAGES_COOKIE = "messages"
 SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/healthz", "/static/", "/media/")
 # Headers recomputed per response or personal: never replayed from the cache.
 UNCACHED_HEADERS = {"set-cookie", "content-length", "content-encoding", "x-cache"}
+# What an unreachable database raises. The designed 503 page that answers them when no copy is
+# stored belongs to the site, so settings name it (PAGE_CACHE_DATABASE_UNAVAILABLE_VIEW).
+DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 class LocalEntries:
@@ -286,7 +290,8 @@ class PageCacheMiddleware:
         """The database is unreachable: the designed 503 page (swapped for the last good copy
         in __call__ when there is one) rather than a 500."""
         if isinstance(exception, DATABASE_ERRORS):
-            return service_unavailable(request, exception)
+            database_unavailable = import_string(settings.PAGE_CACHE_DATABASE_UNAVAILABLE_VIEW)
+            return database_unavailable(request, exception)
         return None
 
 

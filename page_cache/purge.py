@@ -12,7 +12,7 @@ default settings row created on first read.
 
 A purge makes every stored page stale. It also says whether the change was confined to pages
 of some page models (an editor publishing news items), which the pieces of chrome kept between
-renders use to stay when they show none of those (bostonems_site/fragments.py); deletes, moves,
+renders use to stay when they show none of those (page_cache/fragments.py); deletes, moves,
 URL changes and anything but pages affect everything.
 
 A save inside a transaction purges once, when the transaction commits, and not at the save:
@@ -32,7 +32,7 @@ from wagtail.models import BaseViewRestriction, Locale, Page, Site
 from wagtail.signals import post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from bostonems_site.content_generation import bump_generation
+from page_cache.content_generation import bump_generation
 
 PURGING_BASES = (
     Page,
@@ -139,7 +139,7 @@ class PendingPurge:
 
 def _purge_on_commit(page_models):
     """Purge when the change is committed: at once in autocommit, else once per transaction
-    however many purging saves it makes. `page_models`: see bostonems_site/fragments.py."""
+    however many purging saves it makes. `page_models`: see page_cache/fragments.py."""
     connection = transaction.get_connection()
     for _savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, PendingPurge):

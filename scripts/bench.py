@@ -10,7 +10,7 @@ page type while an editor publishes every PUBLISH_INTERVAL seconds, beside the s
 publishes). Prints a Markdown report, each section once, as it is measured.
 `python scripts/bench.py surge` runs only the surge and the cached/static baseline (seed
 content), for a quick look.
-The servers come from bostonems_site/tests/servers.py, shared with the test suite.
+The servers come from testing/servers.py, shared with the test suite.
 """
 
 import contextlib
@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bostonems_site.tests.servers import Gunicorn, PostgreSQL, Redis  # noqa: E402
+from testing.servers import Gunicorn, PostgreSQL, Redis  # noqa: E402
 
 PYTHON = sys.executable
 # Every public page type; None: the address of the first live page of that model.

@@ -13,7 +13,7 @@ docs/mutation-equivalents.md; any other survivor fails the run. The last line is
 (docs/mutation.md).
 
     python scripts/mutation.py                      # every module
-    python scripts/mutation.py bostonems_site/ratelimit.py   # one or more of them
+    python scripts/mutation.py rate_limits/counters.py   # one or more of them
 """
 
 import json
@@ -33,8 +33,8 @@ EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
 # the database run one mutant at a time: they share one test database.
 MODULES = {
     "bostonems_site/client_address.py": (["bostonems_site/tests/test_client_address.py"], False),
-    "bostonems_site/ratelimit.py": (
-        ["bostonems_site/tests/test_ratelimit.py", "bostonems_site/tests/test_client_address.py"],
+    "rate_limits/counters.py": (
+        ["rate_limits/tests/test_counters.py", "bostonems_site/tests/test_client_address.py"],
         False,
     ),
     "newsletter/tokens.py": (["newsletter/tests/test_links.py"], True),
@@ -60,6 +60,9 @@ MODULES = {
 SOURCE_PACKAGES = [
     "bostonems_site",
     "page_cache",
+    "rate_limits",
+    "testing",
+    "tests",
     "site_alerts",
     "divisions",
     "media_library",

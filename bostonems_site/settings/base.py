@@ -88,8 +88,8 @@ MIDDLEWARE = [
     # CommonMiddleware, which resolves URLs (APPEND_SLASH) against the per-language patterns.
     "bostonems_site.i18n.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # The Wagtail site of a page request, kept per content generation (bostonems_site/fragments.py).
-    "bostonems_site.fragments.SiteMiddleware",
+    # The Wagtail site of a page request, kept per content generation (page_cache/fragments.py).
+    "page_cache.fragments.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -225,9 +225,10 @@ PAGE_CACHE_REVALIDATE_SECONDS = 10
 PAGE_CACHE_RERENDER_INTERVAL = env.int("PAGE_CACHE_RERENDER_INTERVAL", default=5)
 PAGE_CACHE_S_MAXAGE = env.int("PAGE_CACHE_S_MAXAGE", default=60)
 PAGE_CACHE_QUERY_PARAMETERS = ["page", "kind", "division", "p", "q"]
+PAGE_CACHE_DATABASE_UNAVAILABLE_VIEW = "bostonems_site.views.service_unavailable"
 
 # Admin "forgot password" emails: at most this many requests per client, and per address,
-# per window (bostonems_site/ratelimit.py).
+# per window (rate_limits/counters.py).
 ADMIN_PASSWORD_RESET_LIMIT = env.int("ADMIN_PASSWORD_RESET_LIMIT", default=5)
 ADMIN_PASSWORD_RESET_WINDOW = 60 * 60  # seconds
 
@@ -360,6 +361,9 @@ def trusted_proxies(value):
 
 
 TRUSTED_PROXIES = trusted_proxies(env("TRUSTED_PROXIES", default="none"))
+# The one function that gives the visitor's address: the rate limits (infrastructure, which
+# imports nothing of ours) and django-axes are told to use it.
+RATE_LIMITS_CLIENT_IP = "bostonems_site.client_address.client_ip"
 
 # --- Security headers ----------------------------------------------------------------------
 # Public pages: only this origin, no inline script or style, and the two video players' frames
@@ -441,7 +445,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The address is the visitor's, not the load balancer's (bostonems_site/client_address.py).
-AXES_CLIENT_IP_CALLABLE = "bostonems_site.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = RATE_LIMITS_CLIENT_IP
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
 

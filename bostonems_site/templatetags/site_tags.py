@@ -10,6 +10,8 @@ from wagtail.models import Page, Site
 
 from bostonems_site import seo
 from bostonems_site.i18n import UNTRANSLATED_COPY, in_english_order, in_language, page_translations
+from bostonems_site.models import SiteSettings
+from page_cache.fragments import fragments
 
 register = template.Library()
 
@@ -146,7 +148,6 @@ def trail_ancestors(page, request):
     them: a division's trail is every division's). Ancestors that are only untranslated
     copies of English pages are marked English (see bostonems_site.i18n)."""
     if not hasattr(page, "_trail_ancestors"):
-        from bostonems_site.fragments import fragments
 
         def fetch():
             # Depth 1 is Wagtail's invisible root; the trail starts at the home page.
@@ -173,8 +174,6 @@ def seo_meta(context):
     """Description, canonical URL, Open Graph / Twitter card and JSON-LD for the page being
     shown; views without a page (search, errors) get the site-wide tags only."""
     from django.templatetags.static import static
-
-    from bostonems_site.models import SiteSettings
 
     request = context.get("request")
     page = context.get("page")

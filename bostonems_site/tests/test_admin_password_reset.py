@@ -3,7 +3,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 
-from bostonems_site.tests.admin_forms import admin_post_form
+from testing.admin_forms import admin_post_form
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Whose address counts: the rule of bostonems_site/client_address.py, case by case. The same rule
-under real gunicorn, for sign-ups and the admin lockout, is in test_client_address_server.py."""
+under real gunicorn, for sign-ups and the admin lockout: tests/test_client_address_server.py."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured

@@ -1,28 +1,21 @@
 import datetime
-from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db import OperationalError, connections
+from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 
 from bostonems_site.models import SiteText
-from bostonems_site.tests.admin_forms import admin_post_form, updated
 from bostonems_site.views import bad_request, server_error
 from divisions.models import DivisionPage
 from page_cache.tests.faults import broken_cache  # noqa: F401 (a fixture)
+from testing.admin_forms import admin_post_form, updated
+from testing.helpers import database_down
 
 pytestmark = pytest.mark.django_db
-
-
-def database_down():
-    """Every query fails, as when the database server is unreachable."""
-    return mock.patch.object(
-        connections["default"], "cursor", side_effect=OperationalError("server closed")
-    )
 
 
 def test_missing_page_returns_the_designed_404_page(client, seeded_site, settings):

@@ -8,16 +8,16 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 
-from bostonems_site.tests.helpers import (
+from divisions.models import DivisionPage
+from media_library.models import VideoGalleryPage
+from news.models import NewsIndexPage, NewsPage
+from newsletter.models import NewsletterSignupPage
+from testing.helpers import (
     QUERY_BUDGET,
     arabic_division,
     count_queries,
     untranslate,
 )
-from divisions.models import DivisionPage
-from media_library.models import VideoGalleryPage
-from news.models import NewsIndexPage, NewsPage
-from newsletter.models import NewsletterSignupPage
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +115,9 @@ def ten_times_the_translated_content():
     """x10 of what a translated page shows: divisions (in both languages), the page's related
     links, site alerts with translations and footer links."""
     from bostonems_site.models import SiteText
-    from bostonems_site.tests.helpers import publish
     from divisions.models import DivisionIndexPage, DivisionPageRelatedLink
     from site_alerts.tests.helpers import show_site_alert
+    from testing.helpers import publish
 
     spanish = Locale.objects.get(language_code="es")
     index = DivisionIndexPage.objects.get(locale__language_code="en")

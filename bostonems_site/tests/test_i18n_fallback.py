@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale
 
-from bostonems_site.tests.helpers import publish, untranslate
 from divisions.models import DivisionIndexPage, DivisionPage
 from media_library.models import VideoGalleryPage, VideoPage
 from news.models import NewsIndexPage, NewsPage
 from newsletter.models import NewsletterSignupPage
+from testing.helpers import publish, untranslate
 
 pytestmark = pytest.mark.django_db
 

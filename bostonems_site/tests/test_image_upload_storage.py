@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from bostonems_site.tests.admin_forms import admin_post_form
+from testing.admin_forms import admin_post_form
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, publish
 from divisions.models import DivisionIndexPage, DivisionPage
+from testing.helpers import QUERY_BUDGET, count_queries, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,5 @@
 import json
 from datetime import UTC, datetime, timedelta
-from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -9,11 +8,10 @@ from wagtail.models import Page, Site
 
 from bostonems_site.models import HomePage, SiteSettings
 from bostonems_site.seed import sample_image
-from bostonems_site.tests.helpers import soup
 from divisions.models import DivisionPage
+from testing.helpers import sitemap_locations, soup
 
 pytestmark = pytest.mark.django_db
-SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 def json_ld(page_soup):
@@ -25,13 +23,6 @@ def json_ld(page_soup):
 def meta(page_soup, **attrs):
     tag = page_soup.find("meta", attrs=attrs)
     return tag["content"] if tag else None
-
-
-def sitemap_locations(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own sitemap)
-    return [loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)]
 
 
 def test_sitemap_lists_every_live_page_with_the_sites_absolute_address(client, seeded_site):

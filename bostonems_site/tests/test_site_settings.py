@@ -4,9 +4,9 @@ from django.urls import reverse
 
 from bostonems_site.models import HomePage, SiteSettings, SiteText
 from bostonems_site.seed import HOME_RELATED_LINKS, sample_image
-from bostonems_site.tests.admin_forms import admin_post_form, updated, with_streams
-from bostonems_site.tests.helpers import soup
 from divisions.models import DivisionIndexPage
+from testing.admin_forms import admin_post_form, updated, with_streams
+from testing.helpers import soup
 
 pytestmark = pytest.mark.django_db
 EDITOR_FORM = "w-editor-form"  # snippet edit views hold more than one form

@@ -5,9 +5,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from bostonems_site.seed import sample_image
-from bostonems_site.tests.helpers import publish
 from divisions.models import DivisionIndexPage, DivisionPage
 from divisions.tests.test_pages import admin_add_form
+from testing.helpers import publish
 
 pytestmark = pytest.mark.django_db
 

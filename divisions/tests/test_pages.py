@@ -7,9 +7,9 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
 from bostonems_site.seed import sample_image
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, publish
 from divisions.models import DivisionIndexPage, DivisionPage
 from divisions.seed import DIVISIONS
+from testing.helpers import QUERY_BUDGET, count_queries, publish
 
 SEED_TITLES = [title for title, _, _ in DIVISIONS]
 pytestmark = pytest.mark.django_db

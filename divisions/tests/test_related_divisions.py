@@ -8,10 +8,10 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import TranslationSource
 
-from bostonems_site.tests.helpers import publish
 from divisions.models import DivisionPage
 from media_library.models import VideoGalleryPage
 from news.models import NewsIndexPage, NewsPage
+from testing.helpers import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from wagtail.documents import get_document_model
 from wagtailmedia import get_media_model
 
 from bostonems_site.seed import sample_image
-from bostonems_site.tests.helpers import publish
 from media_library.models import VideoGalleryPage, VideoPage
+from testing.helpers import publish
 
 VALID_VTT = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello.\n"
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from bostonems_site.tests.helpers import assert_accessible
+from testing.helpers import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,10 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, soup
 from divisions.models import DivisionPage
 from media_library.models import VideoGalleryPage, VideoPage
 from media_library.seed import VIDEOS
+from testing.helpers import QUERY_BUDGET, count_queries, soup
 
 from .factories import gallery, make_video
 

@@ -1,6 +1,6 @@
 import pytest
 
-from bostonems_site.tests.helpers import assert_accessible
+from testing.helpers import assert_accessible
 
 pytestmark = pytest.mark.browser
 

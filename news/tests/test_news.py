@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries, publish
 from news.models import NewsIndexPage, NewsKind, NewsPage
+from testing.helpers import QUERY_BUDGET, count_queries, publish
 
 pytestmark = pytest.mark.django_db
 

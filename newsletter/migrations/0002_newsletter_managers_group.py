@@ -4,26 +4,14 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 
-# The group's permissions as of this migration (later migrations add to them).
-PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
-    ("newsletter", "view_subscriber"),
-    ("newsletter", "delete_subscriber"),
-    ("newsletter", "view_interest"),
-    ("newsletter", "add_interest"),
-    ("newsletter", "change_interest"),
-    ("newsletter", "delete_interest"),
-]
-
-
 def create_group(apps, schema_editor):
-    from newsletter.permissions import ensure_managers_group
+    from newsletter.permissions import MANAGE_SUBSCRIBERS_AND_TOPICS, ensure_managers_group
 
     # Permissions are normally created after all migrations ran; create ours now.
     app_config = apps.get_app_config("newsletter")
     app_config.models_module = True
     create_permissions(app_config, verbosity=0, apps=apps)
-    ensure_managers_group(apps, PERMISSIONS)
+    ensure_managers_group(apps, MANAGE_SUBSCRIBERS_AND_TOPICS)
 
 
 def remove_group(apps, schema_editor):

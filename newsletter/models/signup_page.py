@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from bostonems_site.i18n import version_in_language
 from bostonems_site.models import INTRO_FEATURES, BasePage
+from newsletter.forms import SignupForm
 from newsletter.models.topics import Interest
 
 
@@ -295,8 +296,6 @@ class NewsletterSignupPage(BasePage):
     def get_context(self, request, *args, form=None, **kwargs):
         """The page with an empty form, or with `form` (a bound form with errors) when the
         sign-up view re-renders it."""
-        from newsletter.forms import SignupForm
-
         context = super().get_context(request, *args, **kwargs)
         if form is None:
             # Topic names in the page's language (the URL's), English when untranslated.

@@ -3,15 +3,14 @@
 Privacy: a subscriber row holds only what is needed to send the chosen emails and to prove
 consent (address, topics, status with timestamps, where they signed up, the consent wording they
 saw, language). No IP address is stored; rate limiting keeps a salted hash of it in the cache
-for a few minutes only (see bostonems_site/ratelimit.py).
+for a few minutes only (see rate_limits/counters.py).
 """
 
 from django.db import models
 from django.db.models.functions import Lower
 
+from newsletter.addresses import EMAIL_MAX_LENGTH
 from newsletter.models.topics import Interest
-
-EMAIL_MAX_LENGTH = 254
 
 
 class Subscriber(models.Model):

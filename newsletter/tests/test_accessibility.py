@@ -7,9 +7,9 @@ import re
 import pytest
 from django.core import mail
 
-from bostonems_site.tests.helpers import assert_accessible, axe_violations, page_checks
 from newsletter.models import Subscriber
 from newsletter.tests.conftest import TEXTS
+from testing.helpers import assert_accessible, axe_violations, page_checks
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_signup_journey_is_accessible(live_site, browser_page, settings, run_wor
 
 
 def test_home_sidebar_signup_works_without_javascript(live_site, browser, run_worker):
-    from bostonems_site.tests.helpers import VIEWPORTS
+    from testing.helpers import VIEWPORTS
 
     context = browser.new_context(java_script_enabled=False, viewport=VIEWPORTS["desktop"])
     page = context.new_page()

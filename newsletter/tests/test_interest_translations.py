@@ -13,10 +13,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from wagtail.models import Locale
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries
 from newsletter.models import Interest, Subscriber
 from newsletter.tests.conftest import valid_data
 from newsletter.tokens import make_preferences_token
+from testing.helpers import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status

@@ -11,10 +11,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from bostonems_site.tests.helpers import axe_violations, publish, signed_in_admin_tab
 from news.models import NewsIndexPage, NewsPage
 from newsletter.models import Interest, Subscriber
 from newsletter.permissions import MANAGERS_GROUP
+from testing.helpers import axe_violations, publish, signed_in_admin_tab
 
 pytestmark = pytest.mark.browser
 Status = Subscriber.Status

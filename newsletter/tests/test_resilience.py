@@ -9,11 +9,11 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.db import OperationalError, connection
 
-from bostonems_site.tests.mail_server import MailServer
 from newsletter.models import Subscriber
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, snapshot, valid_data
 from newsletter.tokens import make_preferences_token
 from newsletter.worker import Worker, back_off
+from testing.mail_server import MailServer
 
 pytestmark = pytest.mark.django_db
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

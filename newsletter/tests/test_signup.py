@@ -7,9 +7,9 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bostonems_site.tests.helpers import QUERY_BUDGET, count_queries
 from newsletter.models import Interest, Subscriber
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, TEXTS, snapshot, valid_data
+from testing.helpers import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 CHECK_EMAIL_URL = "/newsletter/check-your-email/"

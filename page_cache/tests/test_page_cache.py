@@ -13,13 +13,11 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
-from bostonems_site.content_generation import CHANGED_KEY_PREFIX, EVERYTHING, bump_generation
 from bostonems_site.models import SiteSettings
 from bostonems_site.settings.base import shared_caches
-from bostonems_site.tests.servers import free_port, gunicorn, redis_server
-from bostonems_site.tests.test_errors_and_health import database_down
 from divisions.models import DivisionPage
 from news.models import NewsPage
+from page_cache.content_generation import CHANGED_KEY_PREFIX, EVERYTHING, bump_generation
 from page_cache.middleware import (
     LOCK_KEY_PREFIX,
     RENDER_SLOT_KEY,
@@ -27,6 +25,8 @@ from page_cache.middleware import (
     _entry_key,
 )
 from page_cache.tests.faults import shared_cache_down
+from testing.helpers import database_down
+from testing.servers import free_port, gunicorn, redis_server
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from bostonems_site.fragments import fragments
+from page_cache.fragments import fragments
 from site_alerts.models import alerts_to_show
 
 register = template.Library()

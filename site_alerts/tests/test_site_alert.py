@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
 
-from bostonems_site.tests.admin_forms import admin_post_form, updated
 from divisions.models import DivisionIndexPage
 from site_alerts.models import SiteAlert
 from site_alerts.tests.helpers import show_site_alert
+from testing.admin_forms import admin_post_form, updated
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/", "/divisions/", "/divisions/field-operations/", "/search/?q=ems", "/missing/"]

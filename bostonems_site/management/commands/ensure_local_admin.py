@@ -35,7 +35,7 @@ class Command(BaseCommand):
         user.save()
         self.stdout.write(
             self.style.SUCCESS(
-                "\n  Wagtail admin: http://127.0.0.1:8000/admin/\n"
+                f"\n  Wagtail admin: {settings.WAGTAILADMIN_BASE_URL}/admin/\n"
                 f"  username: admin\n  password: {password}\n"
             )
         )

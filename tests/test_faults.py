@@ -5,7 +5,7 @@ exactly once).
 
 One stack per module, started once: its own PostgreSQL cluster (never the test database's,
 which the suite itself runs on and which must survive a stop), Redis as the shared cache, a
-real SMTP listener (bostonems_site/tests/mail_server.py: a black hole or a working sink,
+real SMTP listener (testing/mail_server.py: a black hole or a working sink,
 switched while the worker runs), gunicorn with production settings and the newsletter worker
 as its own process, as `make run` and systemd run it. The cases run in file order and share the
 warm cache; each leaves the stack healthy for the next. Nothing here talks to Django in-process:
@@ -29,8 +29,8 @@ from types import SimpleNamespace
 import psycopg2
 import pytest
 
-from bostonems_site.tests.mail_server import MailServer
-from bostonems_site.tests.servers import (
+from testing.mail_server import MailServer
+from testing.servers import (
     IN_CI,
     ROOT,
     Gunicorn,

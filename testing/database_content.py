@@ -114,7 +114,7 @@ def pytest_fixture_setup(fixturedef, request):
     # `_django_db_helper` is pytest-django's fixture that opens the test's transaction (or, for
     # transactional tests, hands over the committed database); switch just before it runs.
     if fixturedef.argname == "_django_db_helper":
-        from bostonems_site.tests.helpers import empty_caches
+        from testing.helpers import empty_caches
 
         content = request.getfixturevalue("database_content")
         with request.getfixturevalue("django_db_blocker").unblock():

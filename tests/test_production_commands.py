@@ -20,9 +20,9 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from bostonems_site.tests.servers import ROOT, Gunicorn, database_url, env_for_test_server
 from news.models import NewsPage
 from newsletter import services
+from testing.servers import ROOT, Gunicorn, database_url, env_for_test_server
 
 
 def write_env_file(tmp_path, database, static_root=None):

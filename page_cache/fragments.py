@@ -3,7 +3,7 @@
 Why: an uncached render spent about a third of its CPU on the same few pieces on every page
 (main menu, footer, site alert, latest news and videos, the sign-up box), each a handful of
 queries and templates whose output only changes when content changes. Every content change
-already sets a new content generation (bostonems_site/content_generation.py), so a fragment
+already sets a new content generation (page_cache/content_generation.py), so a fragment
 rendered in the current generation is exactly as fresh as a page rendered now, and nothing
 needs purging.
 
@@ -34,12 +34,12 @@ pages share is kept: a page's own content is the full-page cache's job.
 What a change can affect: by default a kept piece is made again after any content change. A
 piece that shows only rows of some page models names them (`page_models`, the labels of the
 models: the division cards name the division pages) and is kept until pages of those models,
-or anything other than pages, change (bostonems_site/content_generation.py): publishing news
+or anything other than pages, change (page_cache/content_generation.py): publishing news
 items during an emergency then re-renders the news box, not the list of every division. Name
 a model only when everything the piece shows comes from rows of the models named, or from the
 key; a piece used while another is made (the news index inside the news box) adds what it
 depends on to the other's, so a kept row cannot make a piece wrongly look current.
-bostonems_site/tests/test_fragments.py checks each named piece against a fresh render after
+page_cache/tests/test_fragments.py checks each named piece against a fresh render after
 publishing a page of every model.
 """
 

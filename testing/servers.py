@@ -1,7 +1,7 @@
 """Real server processes for the tests and the bench: gunicorn, Redis and a throwaway PostgreSQL.
 
 One implementation of each, used by the test suite (the fixtures at the end), scripts/bench.py
-and scripts/with-postgres.sh (`python -m bostonems_site.tests.servers postgres -- COMMAND`).
+and scripts/with-postgres.sh (`python -m testing.servers postgres -- COMMAND`).
 The module itself needs only the standard library, so the bench and the shell wrapper can use
 it without Django or pytest. Each server is an object with start(), stop() and restart() (same
 port, so clients keep their address) and is a context manager; a server that does not answer
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -389,6 +389,6 @@ def run_with_postgres(command):
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     if arguments[:1] != ["postgres"] or len(arguments) < 2:
-        sys.exit("usage: python -m bostonems_site.tests.servers postgres [--] COMMAND [ARGS...]")
+        sys.exit("usage: python -m testing.servers postgres [--] COMMAND [ARGS...]")
     command = arguments[2:] if arguments[1] == "--" else arguments[1:]
     sys.exit(run_with_postgres(command))

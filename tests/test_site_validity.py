@@ -14,17 +14,17 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from bostonems_site.tests.feed_checks import feed_language, feed_problems
-from bostonems_site.tests.helpers import (
+from testing.feed_checks import feed_language, feed_problems
+from testing.helpers import (
     load_every_language,
     show_linked_alert,
     show_logo_and_social_links,
+    sitemap_locations,
     states_beyond_the_sitemap,
 )
-from bostonems_site.tests.html_validator import html_errors, missing_validator
-from bostonems_site.tests.servers import IN_CI
-from bostonems_site.tests.structured_data_checks import page_problems
-from bostonems_site.tests.test_seo import sitemap_locations
+from testing.html_validator import html_errors, missing_validator
+from testing.servers import IN_CI
+from testing.structured_data_checks import page_problems
 
 pytestmark = pytest.mark.django_db
 SAME_ORIGIN = "http://testserver"

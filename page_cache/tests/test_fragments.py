@@ -1,4 +1,4 @@
-"""The page chrome kept between renders (bostonems_site/fragments.py) as visitors see it."""
+"""The page chrome kept between renders (page_cache/fragments.py) as visitors see it."""
 
 import re
 
@@ -8,12 +8,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import get_page_models
 
-from bostonems_site.content_generation import bump_generation
-from bostonems_site.fragments import Fragments, fragments
-from bostonems_site.tests.helpers import empty_caches, home_page, publish, soup
 from divisions.models import DivisionIndexPage, DivisionPage
 from news.models import NewsIndexPage, NewsPage
+from page_cache.content_generation import bump_generation
+from page_cache.fragments import Fragments, fragments
 from standard_pages.models import StandardPage
+from testing.helpers import empty_caches, home_page, publish, soup
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ the shared cache was emptied) and tells how long ago the content changed. Stored
 rendering it now, so nothing else ever needs purging.
 
 Each change also records what it was confined to, for the pieces of chrome and the rows kept
-between renders (bostonems_site/fragments.py): a change to pages of some page models only (an
+between renders (page_cache/fragments.py): a change to pages of some page models only (an
 editor publishing a news item) writes the generation under each of those models' labels; any
 other change (a snippet, a setting, an image, a page moved, renamed in its URL or deleted)
 writes it under EVERYTHING. A kept piece that shows only the rows of some page models (the

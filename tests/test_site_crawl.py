@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from wagtail.models import Site
 
-from bostonems_site.tests.helpers import (
+from testing.helpers import (
     axe_violations,
     load_every_language,
     page_checks,

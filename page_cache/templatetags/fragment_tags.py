@@ -1,7 +1,7 @@
 from django import template
 from django.apps import apps
 
-from bostonems_site.fragments import fragments
+from page_cache.fragments import fragments
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def fragment(parser, token):
     """{% fragment "name" value… [showing "app.PageModel"…] %}…{% endfragment %}: the enclosed
     HTML rendered once per content change, language, host and the values given; with
     `showing`, once per change to pages of the models named or to anything but pages
-    (bostonems_site/fragments.py says when each is right)."""
+    (page_cache/fragments.py says when each is right)."""
     bits = token.split_contents()[1:]
     if not bits:
         raise template.TemplateSyntaxError("{% fragment %} needs a name")

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bostonems_site.middleware import permissions_policy_header
-from bostonems_site.tests.servers import Gunicorn, free_port
+from testing.servers import Gunicorn, free_port
 
 VIDEO_HOSTS = "https://www.youtube-nocookie.com https://player.vimeo.com"
 
@@ -162,8 +162,8 @@ def request(port, path, https=True, method="GET"):
 def production_server(tmp_path_factory, collected_static, database_content, django_db_blocker):
     """gunicorn with the production settings (HTTPS redirect on, as deployed) over the test
     database with the seed content committed, and collected static files."""
-    from bostonems_site.tests.database_content import SEEDED
-    from bostonems_site.tests.servers import database_url
+    from testing.database_content import SEEDED
+    from testing.servers import database_url
 
     tmp_path = tmp_path_factory.mktemp("production")
     with django_db_blocker.unblock():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bostonems_site.tests.structured_data_checks import page_problems
+from testing.structured_data_checks import page_problems
 
 ORGANIZER = {"@type": "GovernmentOrganization", "name": "Boston EMS", "url": "https://x.org/"}
 VALID = {

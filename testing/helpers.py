@@ -2,9 +2,11 @@
 suites cover (every language, alerts, logo), run axe in a real browser."""
 
 from io import StringIO
+from unittest import mock
+from xml.etree import ElementTree
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -19,6 +21,7 @@ from site_alerts.tests.helpers import show_site_alert
 QUERY_BUDGET = 21
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 640}}
 
 
@@ -61,9 +64,9 @@ def soup(client, url, status=200):
 
 def count_queries(client, url, status=200):
     """SQL queries for rendering `url` on a page-cache miss (the cache is bypassed) right after
-    a content change: no page chrome kept from earlier renders (bostonems_site/fragments.py), the
+    a content change: no page chrome kept from earlier renders (page_cache/fragments.py), the
     most a miss costs; `status` None accepts any response (e.g. a 404 page)."""
-    from bostonems_site.content_generation import bump_generation
+    from page_cache.content_generation import bump_generation
 
     bump_generation()
     with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:
@@ -202,3 +205,17 @@ def assert_accessible(page, url):
     assert page.evaluate("document.activeElement.classList.contains('skip-link')"), url
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content", url
+
+
+def database_down():
+    """Every query fails, as when the database server is unreachable."""
+    return mock.patch.object(
+        connections["default"], "cursor", side_effect=OperationalError("server closed")
+    )
+
+
+def sitemap_locations(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own sitemap)
+    return [loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)]

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from wagtail.test.utils.form_data import querydict_from_html
 
-from bostonems_site.tests.servers import gunicorn
+from testing.servers import gunicorn
 
 SIGNUP_LIMIT = 3
 LOCKOUT_AFTER = 3

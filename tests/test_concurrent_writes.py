@@ -25,11 +25,11 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from bostonems_site.tests.admin_forms import admin_post_form, updated, with_streams
-from bostonems_site.tests.servers import database_url
 from divisions.models import DivisionIndexPage, DivisionPage
 from news.models import NewsIndexPage, NewsPage
 from newsletter.models import Delivery, Interest, Subscriber
+from testing.admin_forms import admin_post_form, updated, with_streams
+from testing.servers import database_url
 
 SIGNUPS = 200
 AT_ONCE = 20

@@ -5,8 +5,9 @@ by all app servers when CACHE_URL points at Redis, and never evicted by stored p
 cache is unreachable its fail-soft wrapper counts in each worker's memory, so the limit still
 holds per worker (at most workers × limit per window) instead of failing the request.
 
-The client is the address bostonems_site/client_address.py gives (behind a load balancer, the
-visitor's, taken only from what our own proxies wrote), or its /64 network for IPv6. It is
+The client is the address the function named by RATE_LIMITS_CLIENT_IP gives (the site's
+bostonems_site/client_address.py: behind a load balancer, the visitor's, taken only from what our
+own proxies wrote), or its /64 network for IPv6. It is
 identified by a salted HMAC of that address (salted with SECRET_KEY), stored only as part of a
 cache key that expires with the time window. No IP address is written to the database or to
 the logs.
@@ -16,14 +17,14 @@ import contextlib
 import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.utils.crypto import salted_hmac
-
-from bostonems_site.client_address import client_ip
+from django.utils.module_loading import import_string
 
 
 def client_key(request):
-    address = client_ip(request)
+    address = import_string(settings.RATE_LIMITS_CLIENT_IP)(request)
     with contextlib.suppress(ValueError):
         if ipaddress.ip_address(address).version == 6:
             # One IPv6 subscriber line has a /64 (or more) to pick addresses from at will.

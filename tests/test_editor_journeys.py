@@ -15,10 +15,10 @@ from django.conf import settings
 from PIL import Image
 from playwright.sync_api import expect
 
-from bostonems_site.tests.helpers import signed_in_admin_tab
 from divisions.models import DivisionIndexPage, DivisionPage
 from media_library.models import VideoPage
 from media_library.tests.test_browser import serve_media_files
+from testing.helpers import signed_in_admin_tab
 
 pytestmark = pytest.mark.browser
 

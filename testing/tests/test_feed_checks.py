@@ -3,7 +3,7 @@ means something)."""
 
 import pytest
 
-from bostonems_site.tests.feed_checks import feed_language, feed_problems
+from testing.feed_checks import feed_language, feed_problems
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel>
