@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # A bare `make` is `make run` (the venv rules come first in this file).
 .DEFAULT_GOAL := run
 
-.PHONY: run help test lint format serve bench lighthouse clean messages compilemessages
+.PHONY: run help test lint format serve bench lighthouse clean messages compilemessages mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,10 @@ lighthouse: $(VENV)/.installed
 ## clean: delete the venv, node_modules, collected static files and tool caches (keeps the database)
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+## mutation: mutmut on the modules that guard consent, limits and caching (not part of CI; docs/mutation.md)
+mutation: $(VENV)/.dev-installed
+	$(BIN)/python scripts/mutation.py $(MODULES)
 
 ## bench: production setup (gunicorn, throwaway PostgreSQL, shared cache) measured with wrk; a report
 bench: $(VENV)/.installed

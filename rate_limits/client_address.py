@@ -19,6 +19,7 @@ with a garbled chain share one count rather than escaping every count.
 
 import functools
 import ipaddress
+import re
 
 from django.conf import settings
 
@@ -42,15 +43,18 @@ def client_ip(request) -> str:
     return str(nearest)
 
 
+# An address with a port, as some proxies write it: "[2001:db8::7]:443", "203.0.113.7:4711".
+WITH_PORT = re.compile(r"\[(?P<bracketed>[^\]]*)\](?::\d+)?|(?P<ipv4>[\d.]+):\d+")
+
+
 def _address(text):
     """An ip_address from a header entry or REMOTE_ADDR, or None. Accepts the forms proxies
     write: "203.0.113.7", "2001:db8::7", with a port ("203.0.113.7:4711", "[2001:db8::7]:443");
     an IPv4 address mapped into IPv6 (a dual-stack socket) is the IPv4 address."""
     text = text.strip()
-    if text.startswith("[") and "]" in text:
-        text = text[1 : text.index("]")]
-    elif text.count(":") == 1:
-        text = text.split(":")[0]
+    with_port = WITH_PORT.fullmatch(text)
+    if with_port:
+        text = with_port["bracketed"] or with_port["ipv4"]
     try:
         address = ipaddress.ip_address(text)
     except ValueError:

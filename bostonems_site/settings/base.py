@@ -393,6 +393,9 @@ TRUSTED_PROXIES = trusted_proxies(env("TRUSTED_PROXIES", default="none"))
 # refusal fails the message at once. Neither holds up the other emails.
 NEWSLETTER_MAIL_RETRY_DELAY = timedelta(minutes=2)
 NEWSLETTER_MAIL_MAX_TRIES = 8
+# The one function that gives the visitor's address: the rate limits (infrastructure, which
+# imports nothing of ours) and django-axes are told to use it.
+RATE_LIMITS_CLIENT_IP = "rate_limits.client_address.client_ip"
 
 # --- Security headers ----------------------------------------------------------------------
 # Public pages: only this origin, no inline script or style, and the two video players' frames
@@ -476,7 +479,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The address is the visitor's, not the load balancer's (rate_limits/client_address.py).
-AXES_CLIENT_IP_CALLABLE = "rate_limits.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = RATE_LIMITS_CLIENT_IP
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -1,5 +1,5 @@
 """Whose address counts: the rule of rate_limits/client_address.py, case by case. The same rule
-under real gunicorn, for sign-ups and the admin lockout, is in test_client_address_server.py."""
+under real gunicorn, for sign-ups and the admin lockout: tests/test_client_address_server.py."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -87,6 +87,26 @@ def test_garbage_further_left_stops_at_the_last_real_address():
 
 def test_a_connection_without_an_ip_address_is_taken_as_given():
     assert address("", "203.0.113.7") == ""
+    # A server that sets no REMOTE_ADDR at all.
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) == ""
+
+
+def test_a_proxy_that_sends_no_header_is_the_client():
+    # e.g. the balancer's own health check.
+    assert address(BALANCER) == BALANCER
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["[2001:db8::7", "2001:db8::7]", "[2001:db8::7]]", "[2001:db8::7]:", "[2001:db8::7]x"],
+)
+def test_malformed_brackets_and_ports_are_garbage(entry):
+    assert address(BALANCER, entry) == BALANCER
+    assert address(BALANCER, f"{entry}:80") == BALANCER
+    assert address(BALANCER, "203.0.113.7:80:80") == BALANCER
+    assert address(BALANCER, "[203.0.113.7]:80") == "203.0.113.7"
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,14 @@ from django.test import RequestFactory, override_settings
 from bostonems_site.settings.base import shared_caches
 from page_cache import backends
 from page_cache.tests.faults import shared_cache_down
-from rate_limits.counters import allow
+from rate_limits import counters
 
 WINDOW = 600  # NEWSLETTER_SIGNUP_WINDOW
 
 
-def _requests_allowed(count, address="203.0.113.7"):
+def _requests_allowed(count, address="203.0.113.7", limit=3):
     request = RequestFactory().post("/", REMOTE_ADDR=address)
-    return [allow(request, "signup", 3, 600) for _ in range(count)]
+    return [counters.allow(request, "signup", limit, WINDOW) for _ in range(count)]
 
 
 def test_the_limit_holds_and_is_per_client():
@@ -40,7 +40,7 @@ def test_behind_the_balancer_each_visitor_has_a_limit_of_its_own():
         request = RequestFactory().post(
             "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded_for
         )
-        return [allow(request, "signup", 3, 600) for _ in range(count)]
+        return [counters.allow(request, "signup", 3, 600) for _ in range(count)]
 
     assert signups("203.0.113.7", 4) == [True, True, True, False]
     assert signups("198.51.100.2", 1) == [True]  # another visitor, same balancer
@@ -56,7 +56,7 @@ def test_one_ipv6_line_is_one_client():
 
 
 @pytest.fixture(params=["memory", "file"])
-def counters(request, tmp_path, monkeypatch):
+def counter_cache(request, tmp_path, monkeypatch):
     """The counters' cache as development and the tests have it (memory), and as a production
     node has it (the file cache), each checking on every write whether it is full: the worst
     case for culling."""
@@ -67,14 +67,14 @@ def counters(request, tmp_path, monkeypatch):
         yield
 
 
-def test_a_thousand_other_clients_do_not_free_a_client_at_its_limit(counters):
+def test_a_thousand_other_clients_do_not_free_a_client_at_its_limit(counter_cache):
     assert _requests_allowed(4) == [True, True, True, False]
     for n in range(1000):
         assert _requests_allowed(1, address=f"198.51.{n // 256}.{n % 256}") == [True]
     assert _requests_allowed(1) == [False]
 
 
-def test_counters_count_until_the_window_ends(counters):
+def test_counters_count_until_the_window_ends(counter_cache):
     """A client at its limit stays there until the window's last second, and may sign up again
     in the next window."""
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)  # a window starts
@@ -87,7 +87,7 @@ def test_counters_count_until_the_window_ends(counters):
         assert _requests_allowed(1) == [True]
 
 
-def test_expired_counters_make_room(counters):
+def test_expired_counters_make_room(counter_cache):
     """What a full cache sheds: the counters of windows that have ended, never live ones."""
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)) as clock:
         for n in range(400):
@@ -102,3 +102,42 @@ def test_expired_counters_make_room(counters):
 def stored_counters():
     real = caches["ratelimit"].real
     return len(real._cache) if hasattr(real, "_cache") else len(real._list_cache_files())
+
+
+def test_a_client_without_an_ip_address_is_still_limited():
+    # e.g. a server on a Unix socket that passes no address.
+    assert _requests_allowed(4, address="") == [True, True, True, False]
+
+
+def test_requests_about_one_address_are_limited_from_any_client():
+    """The password-reset limit per email address: many clients cannot flood one inbox, and
+    one address at its limit does not hold back another."""
+
+    def reset(client, address):
+        request = RequestFactory().post("/", REMOTE_ADDR=client)
+        return counters.allow(request, "password-reset", 2, 3600, subject=address)
+
+    clients = [f"198.51.100.{n}" for n in range(3)]
+    assert [reset(client, "dispatch@example.org") for client in clients] == [True, True, False]
+    assert reset(clients[2], "training@example.org") is True
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_a_counter_that_expires_between_its_add_and_its_increment_starts_again(monkeypatch, limit):
+    """A counter can expire between add() (it exists) and incr() (it is gone): that request is
+    the first of a new count, and the new count lasts to the end of the window."""
+    cache = counters.caches["ratelimit"]
+    incr = cache.incr
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert _requests_allowed(1, limit=limit) == [True]
+
+        def expired_meanwhile(key, *args, **kwargs):
+            cache.delete(key)
+            monkeypatch.setattr(cache, "incr", incr)
+            return incr(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, "incr", expired_meanwhile)
+        assert _requests_allowed(limit + 1, limit=limit) == [True] * limit + [False]
+        clock.shift(WINDOW - 1)
+        assert _requests_allowed(1, limit=limit) == [False]

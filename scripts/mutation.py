@@ -1,0 +1,195 @@
+"""`make mutation`: mutation testing (mutmut 3) of the modules guarding consent, limits and caching.
+
+mutmut plants one small bug at a time (a flipped comparison, a changed constant, a dropped
+argument) in a module and runs the tests that cover it; a bug no test notices is a "survivor":
+a mistake the suite would let through. Each module below is mutated on its own, against only the
+test files that cover it (and, within them, only the tests that reach the mutated function: mutmut
+records that in a first run), in a throwaway copy of the project, so the run never touches the
+checkout, its database or its caches.
+
+Survivors that cannot change behaviour (equivalent mutants) are listed with the reason in
+docs/mutation-equivalents.md; any other survivor fails the run. The last line is
+`mutation: K of N mutants killed (S %)`. Not part of CI; run it before changing these modules
+(docs/mutation.md).
+
+    python scripts/mutation.py                      # every module
+    python scripts/mutation.py rate_limits/counters.py   # one or more of them
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
+
+# module -> (the test files that cover it, whether its tests use the database). Tests that use
+# the database run one mutant at a time: they share one test database.
+MODULES = {
+    "rate_limits/client_address.py": (["rate_limits/tests/test_client_address.py"], False),
+    "rate_limits/counters.py": (
+        ["rate_limits/tests/test_counters.py", "rate_limits/tests/test_client_address.py"],
+        False,
+    ),
+    "newsletter/tokens.py": (["newsletter/tests/test_links.py"], True),
+    "newsletter/services.py": (
+        [
+            "newsletter/tests/test_signup.py",
+            "newsletter/tests/test_links.py",
+            "newsletter/tests/test_resilience.py",
+        ],
+        True,
+    ),
+    "newsletter/sending.py": (
+        ["newsletter/tests/test_sending.py", "newsletter/tests/test_resilience.py"],
+        True,
+    ),
+    "page_cache/middleware.py": (
+        ["page_cache/tests/test_page_cache.py", "page_cache/tests/test_file_cache.py"],
+        True,
+    ),
+    "page_cache/purge.py": (["page_cache/tests/test_page_cache.py"], True),
+}
+# Everything a test run needs besides the Python packages (copied, not mutated).
+SOURCE_PACKAGES = [
+    "bostonems_site",
+    "page_cache",
+    "rate_limits",
+    "testing",
+    "tests",
+    "site_alerts",
+    "divisions",
+    "media_library",
+    "newsletter",
+    "news",
+    "standard_pages",
+]
+ALSO_COPY = ["conftest.py", "pytest.ini", "manage.py", "templates", "static", "locale"]
+# Browser and fault-suite tests take minutes each; the modules above are covered without them.
+PYTEST_ARGS = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
+
+
+def equivalents():
+    """{mutant name: reason} from docs/mutation-equivalents.md ("- `name`: reason" lines)."""
+    listed = {}
+    for line in EQUIVALENTS.read_text().splitlines():
+        match = re.match(r"- `([^`]+)`: (.+)", line)
+        if match:
+            listed[match[1]] = match[2]
+    return listed
+
+
+def project_copy(workdir):
+    """The checkout's files as they are now (committed or not), without build products."""
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = ROOT / name.decode()
+        if source.is_file():
+            target = workdir / name.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def setup_cfg(module, tests):
+    def lines(values):
+        return "".join(f"\n    {value}" for value in values)
+
+    return (
+        "[mutmut]\n"
+        f"source_paths={lines(SOURCE_PACKAGES)}\n"
+        f"only_mutate={lines([module])}\n"
+        f"also_copy={lines(ALSO_COPY)}\n"
+        f"pytest_add_cli_args_test_selection={lines(tests)}\n"
+        f"pytest_add_cli_args={lines(PYTEST_ARGS)}\n"
+    )
+
+
+def mutate(module, tests, uses_database, listed):
+    """Run mutmut on one module; returns (killed, total, survivors). Shows the change each
+    survivor not in `listed` made."""
+    workdir = Path(tempfile.mkdtemp(prefix="bostonems-mutation-"))
+    try:
+        project_copy(workdir)
+        (workdir / "setup.cfg").write_text(setup_cfg(module, tests))
+        env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        mutmut = [sys.executable, "-m", "mutmut"]
+        children = "1" if uses_database else str(os.cpu_count() or 2)
+        started = time.monotonic()
+        run = subprocess.run(
+            [*mutmut, "run", "--max-children", children],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode:
+            sys.exit(f"mutmut failed on {module}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+        subprocess.run([*mutmut, "export-cicd-stats"], cwd=workdir, env=env, capture_output=True)
+        stats = json.loads((workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
+        results = subprocess.run(
+            [*mutmut, "results"], cwd=workdir, env=env, capture_output=True, text=True
+        ).stdout
+        survivors = [
+            line.split(":")[0].strip()
+            for line in results.splitlines()
+            if line.strip() and not line.rstrip().endswith(": killed")
+        ]
+        for name in survivors:
+            if name not in listed:
+                show = subprocess.run(
+                    [*mutmut, "show", name], cwd=workdir, env=env, capture_output=True, text=True
+                )
+                print(show.stdout)
+        print(
+            f"{module}: {stats['killed']} of {stats['total']} killed "
+            f"({time.monotonic() - started:.0f} s)",
+            flush=True,
+        )
+        return stats["killed"], stats["total"], survivors
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(selected):
+    unknown = set(selected) - set(MODULES)
+    if unknown:
+        sys.exit(f"Not a module this runs on: {', '.join(sorted(unknown))}")
+    listed = equivalents()
+    killed = total = 0
+    unexplained = []
+    for module, (tests, uses_database) in MODULES.items():
+        if selected and module not in selected:
+            continue
+        module_killed, module_total, survivors = mutate(module, tests, uses_database, listed)
+        killed += module_killed
+        total += module_total
+        for name in survivors:
+            if name in listed:
+                print(f"  equivalent: {name} ({listed[name]})")
+            else:
+                unexplained.append(name)
+                print(f"  SURVIVED: {name} (its change is shown above)")
+    if unexplained:
+        print(
+            f"{len(unexplained)} survivor(s) neither killed nor listed in "
+            f"{EQUIVALENTS.relative_to(ROOT)}: add a test that notices, or list why it cannot "
+            "change behaviour."
+        )
+    score = 100 * killed / total if total else 100.0
+    print(f"mutation: {killed} of {total} mutants killed ({score:.1f} %)")
+    return 1 if unexplained else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
