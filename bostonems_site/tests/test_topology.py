@@ -245,6 +245,21 @@ def test_a_publish_is_visible_through_nginx_within_10_seconds(topology, editor, 
         time.sleep(0.2)
 
 
+def test_a_settings_change_is_visible_through_nginx_at_once(topology, editor, committed_site):
+    """Not a page: every page may show it (here the footer), so nginx is purged of everything."""
+    for path in PUBLIC_PAGES:
+        get(topology, path)
+        assert get(topology, path).getheader("X-Front-Cache") == "HIT"
+    editor.run(
+        "from bostonems_site.models import SiteSettings\n"
+        "settings = SiteSettings.objects.get()\n"
+        "settings.main_phone = '617-555-0199'\n"
+        "settings.save()"
+    )
+    for path in PUBLIC_PAGES:
+        assert 'href="tel:6175550199"' in html(get(topology, path)), path
+
+
 def _signup_status(topology, source, forwarded_for=None, email=""):
     headers = {
         "Origin": topology.url,
