@@ -13,6 +13,7 @@ long as the two restarts take.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -371,8 +372,13 @@ def test_the_worker_sends_queued_mail_while_a_node_is_down(
 
 
 def _load_paths(topology, editor, workdir):
-    """Every request reaches a node: a query string the page ignores keeps nginx from
-    answering it from its micro-cache (which would hide the node failing)."""
+    """The paths wrk asks for in turn. Every request reaches a node: a query string the page
+    ignores keeps nginx from answering it from its micro-cache (which would hide the node
+    failing)."""
+    if shutil.which("wrk") is None:
+        if IN_CI:
+            pytest.fail("wrk is missing: .ci/run installs it; CI must run this test.")
+        pytest.skip("wrk is missing (apt-get install -y wrk)")
     paths = [*PUBLIC_PAGES, page_urls(editor, "videopage")[0], "/news/"]
     script = rotating_paths_script([f"{path}?load=1" for path in paths], workdir)
     for path in paths:
