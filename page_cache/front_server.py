@@ -37,6 +37,7 @@ from django.utils import translation
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
 from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page, Site
 from wagtail.signals import post_page_move
 
@@ -170,10 +171,8 @@ def _saved(sender, instance, created=False, raw=False, update_fields=None, **kwa
         return
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
-    if created and not issubclass(sender, Page):
-        # A settings row created with its defaults on first read shows nothing new; a new
-        # snippet or image shows nowhere until a page uses it, which purges that page.
-        return
+    if created and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
+        return  # a settings row created with its defaults on first read: nothing new to see
     if issubclass(sender, Page) and created and not instance.live:
         return  # a new draft shows nowhere
     pending = _pending()
