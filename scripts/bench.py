@@ -255,7 +255,7 @@ def through_nginx(env, workdir):
         base = topology.url
         paths = discover(base, topology.env)
         paths.pop("static CSS")
-        rows, ratios = [], []
+        rows, ratios, pages, statics = [], [], [], []
         for label, path in paths.items():
             body = fetch(base + path)
             # The same bytes as a static file: what nginx can send from disk, per request.
@@ -274,6 +274,9 @@ def through_nginx(env, workdir):
             rows.append(row(f"{label}, cached ({len(body) // 1024} KB)", page, static["rps"]))
             rows.append(row("static file of the same size", static, static["rps"]))
             ratios.append(page["rps"] / static["rps"])
+            pages.append(page)
+            statics.append(static)
+        overall = sum(p["rps"] for p in pages) / sum(s["rps"] for s in statics)
         report(
             f"### Through nginx: the shipped configuration, 2 nodes × {NODE_WORKERS} workers, "
             "Redis, HTTPS",
@@ -283,7 +286,8 @@ def through_nginx(env, workdir):
             *rows,
             "",
             f"Cached pages through nginx: {min(ratios):.2f}–{max(ratios):.2f} of nginx sending a "
-            "static file of the same size (target ≥ 0.9).",
+            f"static file of the same size, {overall:.2f} over all page types together "
+            "(target ≥ 0.9).",
             "",
         )
         surge(topology.env, workdir, base_url=base, where="through nginx")
