@@ -110,9 +110,10 @@ clean:
 mutation: $(VENV)/.dev-installed
 	$(BIN)/python scripts/mutation.py $(MODULES)
 
-## bench: production setup (gunicorn, throwaway PostgreSQL, shared cache) measured with wrk; a report
+## bench: production setup (gunicorn alone, then nginx in front of two nodes; throwaway PostgreSQL) measured with wrk; a report
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
+	@dpkg -s nginx libnginx-mod-http-cache-purge libnginx-mod-http-brotli-filter >/dev/null 2>&1 || { test "$$(id -u)" = 0 && apt-get install -y -qq nginx libnginx-mod-http-cache-purge libnginx-mod-http-brotli-filter >/dev/null; } || true
 	$(BIN)/python scripts/bench.py
 
 ## messages: collect interface text from templates and code into locale/<lang>/LC_MESSAGES/django.po

@@ -37,6 +37,7 @@ from django.utils import translation
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.utils import get_backends, purge_urls_from_cache
 from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page, Site
 from wagtail.signals import post_page_move
 
@@ -100,14 +101,23 @@ class PendingFrontPurge:
             logger.exception("The front server purge failed")
 
 
-def _pending():
+def _purge_on_commit(urls=(), page=None, everything=False):
+    """Add to what the current transaction purges when it commits (in autocommit: now)."""
     connection = transaction.get_connection()
     for _savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, PendingFrontPurge):
-            return callback
-    pending = PendingFrontPurge()
-    transaction.on_commit(pending)
-    return pending
+            pending = callback
+            break
+    else:
+        pending = PendingFrontPurge()
+        if connection.in_atomic_block:
+            transaction.on_commit(pending)
+    pending.urls.update(urls)
+    if page is not None:
+        pending.pages[page.pk] = page
+    pending.everything = pending.everything or everything
+    if not connection.in_atomic_block:
+        pending()
 
 
 def page_urls(page):
@@ -170,41 +180,35 @@ def _saved(sender, instance, created=False, raw=False, update_fields=None, **kwa
         return
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
-    if created and not issubclass(sender, Page):
-        # A settings row created with its defaults on first read shows nothing new; a new
-        # snippet or image shows nowhere until a page uses it, which purges that page.
-        return
+    if created and issubclass(sender, (BaseSiteSetting, BaseGenericSetting)):
+        return  # a settings row created with its defaults on first read: nothing new to see
     if issubclass(sender, Page) and created and not instance.live:
         return  # a new draft shows nowhere
-    pending = _pending()
     if not issubclass(sender, Page):
-        pending.everything = True
+        _purge_on_commit(everything=True)
         return
     url_path_before = getattr(instance, "_front_url_path_before", None)
     if url_path_before not in (None, instance.url_path):
-        pending.urls.update(_old_urls(instance, url_path_before))
-        pending.everything = True
-    elif not instance.live:
-        pending.everything = True  # unpublished, expired
-    pending.pages[instance.pk] = instance
+        _purge_on_commit(_old_urls(instance, url_path_before), instance, everything=True)
+    else:
+        # Unpublished or expired: everything; published: the page's own addresses.
+        _purge_on_commit(page=instance, everything=not instance.live)
 
 
 def _deleting(sender, instance, **kwargs):
     """A page about to be deleted: its addresses, while they can still be worked out."""
     if issubclass(sender, Page) and sender is instance.specific_class:
-        _pending().urls.update(page_urls(instance))
+        _purge_on_commit(page_urls(instance))
 
 
 def _deleted(sender, instance, **kwargs):
     if changes_public_content(sender):
-        _pending().everything = True
+        _purge_on_commit(everything=True)
 
 
 def _moved(sender, instance, url_path_before=None, **kwargs):
-    pending = _pending()
-    if url_path_before:
-        pending.urls.update(_old_urls(instance, url_path_before))
-    pending.everything = True
+    old_urls = _old_urls(instance, url_path_before) if url_path_before else ()
+    _purge_on_commit(old_urls, everything=True)
 
 
 def connect():

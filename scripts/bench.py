@@ -11,6 +11,9 @@ publishes) and an urgent alert switched on during a surge (how soon every page s
 Prints a Markdown report, each section once, as it is measured.
 `python scripts/bench.py surge` runs only the surges and the cached/static baseline (seed
 content), for a quick look.
+`python scripts/bench.py nginx` only the figures through nginx (the shipped configuration in
+front of two nodes: cached pages against a static file of the same size, and the surge), with
+the seed content.
 The servers come from testing/servers.py, shared with the test suite.
 """
 
@@ -35,9 +38,11 @@ from testing.servers import (  # noqa: E402
     Gunicorn,
     PostgreSQL,
     Redis,
+    nginx_missing,
     rotating_paths_script,
 )
 from testing.servers import wrk as run_wrk  # noqa: E402
+from testing.topology import Topology, unverified_tls  # noqa: E402
 
 PYTHON = sys.executable
 # Every public page type; None: the address of the first live page of that model.
@@ -63,6 +68,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)
 # Uncached pages are measured on 2 workers, the setting of the target: a miss costs CPU, and
 # every page type must still serve UNCACHED_TARGET requests/s.
 UNCACHED_WORKERS = 2
+# gunicorn workers per node behind nginx: two nodes share these cores, and nginx answers most
+# requests itself.
+NODE_WORKERS = int(os.environ.get("BENCH_NODE_WORKERS", "2"))
 UNCACHED_TARGET = 100
 PUBLISH_INTERVAL = 2  # seconds between publishes in the surge
 # The moderator of the urgent-alert surge: switches one urgent alert on or off, as saving it in
@@ -122,6 +130,12 @@ def worker_memory_mb(master_pid):
     return sizes
 
 
+def fetch(url):
+    """GET `url`; the body. The local topology's HTTPS certificate is self-signed."""
+    context = unverified_tls() if url.startswith("https:") else None
+    return urllib.request.urlopen(url, timeout=10, context=context).read()  # noqa: S310
+
+
 def wrk(url, **options):
     """wrk for BENCH_SECONDS unless told otherwise."""
     return run_wrk(url, **{"seconds": RUN_SECONDS, **options})
@@ -153,11 +167,11 @@ def discover(base, env):
         if not path:
             continue
         try:
-            urllib.request.urlopen(base + path, timeout=10)  # noqa: S310
+            fetch(base + path)
         except OSError:
             continue
         found[label] = path
-    html = urllib.request.urlopen(base + "/", timeout=10).read().decode()  # noqa: S310
+    html = fetch(base + "/").decode()
     found["static CSS"] = re.search(r'href="(/static/css/site\.[^"]+\.css)"', html).group(1)
     return found
 
@@ -182,7 +196,7 @@ def report(*lines):
 def report_cached_home_against_static(server, env, heading):
     """A table of the static CSS file's requests/s beside the cached home page's."""
     static = wrk(server.base_url + discover(server.base_url, env)["static CSS"])
-    urllib.request.urlopen(server.base_url + "/", timeout=10)  # noqa: S310 warm
+    fetch(server.base_url + "/")  # warm
     report(
         heading,
         "",
@@ -194,23 +208,26 @@ def report_cached_home_against_static(server, env, heading):
     )
 
 
-def surge(env, workdir):
+def surge(env, workdir, base_url=None, where="gunicorn"):
     """64 connections over every page type, quiet and then with an editor publishing every
     PUBLISH_INTERVAL seconds; each publish purges the whole page cache (page_cache/purge.py).
     Run in the order quiet, publishing, publishing, quiet and compared as sums: the machine
     slows down by a few per cent over a minute of full load (the quiet runs right after the
     soak differ by about 2.5 %), and this order cancels that drift instead of charging it to
-    the publishes."""
-    with gunicorn(env) as server:
-        paths = discover(server.base_url, env)
+    the publishes. Against gunicorn alone, or against `base_url` (nginx in front of the nodes,
+    whose environment `env` is, so the publishes purge nginx too)."""
+    with contextlib.ExitStack() as stack:
+        if base_url is None:
+            base_url = stack.enter_context(gunicorn(env)).base_url
+        paths = discover(base_url, env)
         paths.pop("static CSS")
         paths = list(paths.values())
         for path in paths:
-            urllib.request.urlopen(server.base_url + path, timeout=10)  # noqa: S310 warm
+            fetch(base_url + path)  # warm
         script = rotating_paths_script(paths, workdir)
 
         def run():
-            return wrk(server.base_url + "/", connections=64, seconds=SURGE_SECONDS, script=script)
+            return wrk(base_url + "/", connections=64, seconds=SURGE_SECONDS, script=script)
 
         quiet_first = run()
         publishing = [publishing_run(env, paths, run) for _ in range(2)]
@@ -226,7 +243,7 @@ def surge(env, workdir):
         ("quiet", quiet[1]),
     ]
     report(
-        f"### Publishing during a surge: 64 connections over {len(paths)} page types",
+        f"### Publishing during a surge ({where}): 64 connections over {len(paths)} page types",
         "",
         "| run | req/s | p50 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -325,6 +342,73 @@ def seconds_until_every_page(base, paths, text, limit=60):
     return {path: seen.get(path, float("inf")) for path in paths}
 
 
+def through_nginx(env, workdir):
+    """The deployment's topology (testing/topology.py): nginx with the shipped
+    configuration in front of two gunicorn nodes sharing Redis, over the same database. Cached
+    pages through nginx against the physical limit here, nginx sending a static file of the
+    same size from disk; then the surge with publishes, through nginx."""
+    if missing := nginx_missing():
+        report(f"### Through nginx\n\nSkipped: nginx is missing (`{missing}`).\n")
+        return
+    with Topology(
+        workdir=Path(workdir) / "topology",
+        database_url=env["DATABASE_URL"],
+        static_root=env["STATIC_ROOT"],
+        media_root=env["MEDIA_ROOT"],
+        workers=NODE_WORKERS,
+    ) as topology:
+        base = topology.url
+        paths = discover(base, topology.env)
+        paths.pop("static CSS")
+        rows, ratios, pages, statics = [], [], [], []
+        for label, path in paths.items():
+            body = fetch(base + path)
+            # The same bytes as a static file: what nginx can send from disk, per request.
+            same_size = Path(env["STATIC_ROOT"]) / "bench" / f"same-size-{len(rows)}.html"
+            same_size.parent.mkdir(exist_ok=True)
+            same_size.write_bytes(body)
+            # Alternated, static-page-page-static, each half as long, and compared as sums:
+            # this cancels the machine's drift (which on a shared machine is larger than the
+            # difference being measured).
+            half = max(1, RUN_SECONDS // 2)
+            runs = [
+                wrk(url, seconds=half)
+                for url in (f"{base}/static/bench/{same_size.name}", base + path) * 2
+            ]
+            static, page = _summed(runs[0], runs[3]), _summed(runs[1], runs[2])
+            rows.append(row(f"{label}, cached ({len(body) // 1024} KB)", page, static["rps"]))
+            rows.append(row("static file of the same size", static, static["rps"]))
+            ratios.append(page["rps"] / static["rps"])
+            pages.append(page)
+            statics.append(static)
+        overall = sum(p["rps"] for p in pages) / sum(s["rps"] for s in statics)
+        report(
+            f"### Through nginx: the shipped configuration, 2 nodes × {NODE_WORKERS} workers, "
+            "Redis, HTTPS",
+            "",
+            TABLE_HEADER,
+            TABLE_RULE,
+            *rows,
+            "",
+            f"Cached pages through nginx: {min(ratios):.2f}–{max(ratios):.2f} of nginx sending a "
+            f"static file of the same size, {overall:.2f} over all page types together "
+            "(target ≥ 0.9).",
+            "",
+        )
+        surge(topology.env, workdir, base_url=base, where="through nginx")
+
+
+def _summed(first, second):
+    """Two wrk runs of equal length as one: mean requests/s, the worse percentiles."""
+    return {
+        "rps": (first["rps"] + second["rps"]) / 2,
+        "p50": max(first["p50"], second["p50"]),
+        "p99": max(first["p99"], second["p99"]),
+        "errors": first["errors"] + second["errors"],
+        "requests": first["requests"] + second["requests"],
+    }
+
+
 def publishing_run(env, paths, run):
     """`run()` while an editor publishes the pages at `paths` in turn, in its own process."""
     publisher = subprocess.Popen(
@@ -353,16 +437,17 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk (make bench does it when root)")
     only_surge = sys.argv[1:] == ["surge"]
+    only_nginx = sys.argv[1:] == ["nginx"]
     with contextlib.ExitStack() as stack:
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             database_url = stack.enter_context(PostgreSQL()).url
         workdir = tempfile.mkdtemp(prefix="bostonems-bench-")
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
-        return run(database_url, workdir, only_surge)
+        return run(database_url, workdir, only_surge, only_nginx)
 
 
-def run(database_url, workdir, only_surge=False):
+def run(database_url, workdir, only_surge=False, only_nginx=False):
     report(
         f"## Benchmark {datetime.date.today().isoformat()}",
         "",
@@ -393,6 +478,9 @@ def run(database_url, workdir, only_surge=False):
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_seed_content")
+    if only_nginx:
+        through_nginx(env, workdir)
+        return 0
     if only_surge:
         with gunicorn(env) as server:
             report_cached_home_against_static(server, env, "### Baseline (seed content)")
@@ -412,8 +500,8 @@ def run(database_url, workdir, only_surge=False):
             rows = [row("static CSS (whitenoise)", static, static["rps"])]
             uncached = {}
             for label, path in paths.items():
-                urllib.request.urlopen(cached.base_url + path, timeout=10)  # noqa: S310 warm
-                urllib.request.urlopen(plain.base_url + path, timeout=10)  # noqa: S310 warm
+                fetch(cached.base_url + path)  # warm
+                fetch(plain.base_url + path)  # warm
                 rows.append(row(f"{label}, cached", wrk(cached.base_url + path), static["rps"]))
                 uncached[label] = wrk(plain.base_url + path)
                 rows.append(row(f"{label}, uncached", uncached[label], static["rps"]))
@@ -447,6 +535,8 @@ def run(database_url, workdir, only_surge=False):
             )
             surge(env, workdir)
             urgent_alert_surge(env, workdir)
+    if not only_surge:
+        through_nginx(env, workdir)
     if shutil.which("redis-server"):
         with Redis() as redis, gunicorn({**env, "CACHE_URL": redis.url}) as server:
             report_cached_home_against_static(

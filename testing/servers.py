@@ -542,6 +542,7 @@ def wrk(url, connections=16, seconds=10, headers=(), script=None, until=None):
         "p99": percentile("99"),
         "errors": errors,
         "requests": requests_done,
+        "output": output,
     }
 
 

@@ -64,6 +64,7 @@ class Topology:
             raise ServerError(f"nginx or one of its modules is missing. Run: {missing}")
         self.own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="bostonems-topology-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url
         self.static_root = Path(static_root or self.workdir / "static")
         self.media_root = Path(media_root or self.workdir / "media")
