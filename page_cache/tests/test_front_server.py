@@ -1,5 +1,5 @@
 """What page_cache/front_server.py purges in nginx. Through a real nginx, after real editor
-actions: bostonems_site/tests/test_topology.py. Here, in-process: the list of every address a
+actions: tests/test_topology.py. Here, in-process: the list of every address a
 whole-site purge covers, and a front server that is down costing the editor nothing."""
 
 import logging
