@@ -22,6 +22,12 @@ def register_admin_urls():
             name="due_for_review_results",
         ),
         path("feedback/", admin_views.FeedbackReportView.as_view(), name="feedback"),
+        path("broken-links/", admin_views.BrokenLinksReportView.as_view(), name="broken_links"),
+        path(
+            "broken-links/results/",
+            admin_views.BrokenLinksReportView.as_view(results_only=True),
+            name="broken_links_results",
+        ),
         path(
             "feedback/results/",
             admin_views.FeedbackReportView.as_view(results_only=True),
@@ -61,6 +67,17 @@ def feedback_menu_item():
         name="page-feedback",
         icon_name="comment",
         order=60,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def broken_links_menu_item():
+    return PageWorkersMenuItem(
+        "Broken links",
+        reverse("content_health_admin:broken_links"),
+        name="broken-links",
+        icon_name="link",
+        order=55,
     )
 
 
