@@ -10,10 +10,13 @@ Editors and moderators (anyone who may add, edit or publish pages) see them."""
 from datetime import timedelta
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
@@ -209,10 +212,7 @@ class PageWorkersOnly:
     permission_policy = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not PagePermissionPolicy().user_has_any_permission(
-            request.user, ["add", "change", "publish"]
-        ):
-            raise PermissionDenied
+        require_page_worker(request)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -339,3 +339,38 @@ class BrokenLinksReportView(PageWorkersOnly, ReportView):
             link.page_title = link.page.title if link.page_id else "Site-wide (footer, alerts)"
             link.owner_names = names.get(link.page_id, "")
         return links
+
+
+def require_page_worker(request):
+    if not PagePermissionPolicy().user_has_any_permission(
+        request.user, ["add", "change", "publish"]
+    ):
+        raise PermissionDenied
+
+
+def translation_health(request):
+    """One language's translation status of every page and translatable snippet."""
+    from content_health.translations import MISSING, OUT_OF_DATE, translation_rows
+
+    require_page_worker(request)
+    languages = Locale.objects.exclude(language_code=settings.LANGUAGE_CODE).order_by("pk")
+    chosen = request.GET.get("language") or (languages[0].language_code if languages else "")
+    if not languages.filter(language_code=chosen).exists():
+        raise Http404("No such language")
+    rows = translation_rows(chosen)
+    shown = request.GET.get("status", "needs-work")
+    if shown == "needs-work":
+        rows = [row for row in rows if row.status in (MISSING, OUT_OF_DATE)]
+    return TemplateResponse(
+        request,
+        "content_health/admin/translation_health.html",
+        {
+            "header_title": "Translation health",
+            "languages": [
+                (locale.language_code, locale.get_display_name()) for locale in languages
+            ],
+            "chosen": chosen,
+            "shown": shown,
+            "rows": rows,
+        },
+    )

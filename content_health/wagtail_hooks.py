@@ -33,6 +33,7 @@ def register_admin_urls():
             admin_views.FeedbackReportView.as_view(results_only=True),
             name="feedback_results",
         ),
+        path("translations/", admin_views.translation_health, name="translation_health"),
     ]
     return [path("content-health/", include((urls, "content_health_admin")))]
 
@@ -79,6 +80,25 @@ def broken_links_menu_item():
         icon_name="link",
         order=55,
     )
+
+
+@hooks.register("register_reports_menu_item")
+def translation_health_menu_item():
+    return PageWorkersMenuItem(
+        "Translation health",
+        reverse("content_health_admin:translation_health"),
+        name="translation-health",
+        icon_name="globe",
+        order=65,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def content_health_panel(request, panels):
+    from content_health.dashboard import ContentHealthPanel
+
+    if PageWorkersMenuItem("", "").is_shown(request):
+        panels.append(ContentHealthPanel())
 
 
 @hooks.register("before_publish_page")
