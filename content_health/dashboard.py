@@ -58,7 +58,7 @@ def review_and_link_chart(today):
     titles = section_titles()
     overdue = Counter(
         section_of(path, titles)
-        for path in pages_with_review_state()
+        for path in pages_with_review_state("review_by")
         .live()
         .filter(review_review_by__lt=today)
         .values_list("path", flat=True)

@@ -81,21 +81,14 @@ def translation_rows(language_code):
 
 
 def status_of(english, target, source, translation):
-    if target is None:
-        return MISSING
-    changed = _changed_at(english)
-    if source is not None:
-        if changed and changed > source.last_updated_at:
-            return OUT_OF_DATE  # English changed since it was last synced
-        synced_not_published = translation is not None and (
-            translation.destination_last_updated_at is None
-            or translation.destination_last_updated_at < source.last_updated_at
-        )
-        return OUT_OF_DATE if synced_not_published else TRANSLATED
-    target_changed = _changed_at(target)
-    if changed and target_changed and changed > target_changed:
-        return OUT_OF_DATE
-    return TRANSLATED
+    return quick_status(
+        _changed_at(english),
+        _changed_at(target) if target is not None else None,
+        target is not None,
+        source.last_updated_at if source is not None else None,
+        translation is not None,
+        translation.destination_last_updated_at if translation is not None else None,
+    )
 
 
 def fix_url(kind, english, target):
@@ -114,11 +107,80 @@ def fix_url(kind, english, target):
 
 
 def counts_per_language():
-    """{language name: {status: count}} for every language but English (dashboard panel)."""
-    counts = {}
-    for locale in Locale.objects.exclude(language_code=settings.LANGUAGE_CODE).order_by("pk"):
-        tally = {TRANSLATED: 0, MISSING: 0, OUT_OF_DATE: 0}
-        for row in translation_rows(locale.language_code):
-            tally[row.status] += 1
-        counts[locale.get_display_name()] = tally
+    """{language name: {status: count}} for every language but English (the dashboard
+    panel): the same statuses as `translation_rows`, read in a few queries for all languages
+    at once (a query per language and kind of content was too slow with ×10 content)."""
+    source_locale = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
+    locales = list(Locale.objects.exclude(pk=source_locale.pk).order_by("pk"))
+    sources = {
+        (object_id, content_type_id): (pk, updated)
+        for pk, object_id, content_type_id, updated in TranslationSource.objects.filter(
+            locale=source_locale
+        ).values_list("pk", "object_id", "specific_content_type_id", "last_updated_at")
+    }
+    destinations = {
+        (source_id, locale_id): updated
+        for source_id, locale_id, updated in Translation.objects.filter(enabled=True).values_list(
+            "source_id", "target_locale_id", "destination_last_updated_at"
+        )
+    }
+    kinds = [(Page.objects.filter(depth__gt=1), "last_published_at", True)]
+    kinds += [(model.objects.all(), _changed_field(model), False) for model, _ in _snippet_models()]
+    counts = {locale.get_display_name(): dict.fromkeys(STATUSES, 0) for locale in locales}
+    for queryset, changed_field, is_page in kinds:
+        fields = ["translation_key", "locale_id", changed_field] if changed_field else None
+        content_type = None if is_page else ContentType.objects.get_for_model(queryset.model)
+        columns = (fields or ["translation_key", "locale_id"]) + (
+            ["content_type_id"] if is_page else []
+        )
+        english, others = [], {}
+        rows = queryset.live() if is_page else queryset
+        if is_page:
+            rows = rows | Page.objects.filter(depth__gt=1).exclude(locale=source_locale)
+        for row in rows.values(*columns):
+            if row["locale_id"] == source_locale.pk:
+                english.append(row)
+            else:
+                others[(row["translation_key"], row["locale_id"])] = row
+        for item in english:
+            type_id = item["content_type_id"] if is_page else content_type.pk
+            source_pk, source_updated = sources.get(
+                (item["translation_key"], type_id), (None, None)
+            )
+            changed = item.get(changed_field) if changed_field else None
+            for locale in locales:
+                target = others.get((item["translation_key"], locale.pk))
+                status = quick_status(
+                    changed,
+                    target.get(changed_field) if target and changed_field else None,
+                    target is not None,
+                    source_updated,
+                    (source_pk, locale.pk) in destinations,
+                    destinations.get((source_pk, locale.pk)),
+                )
+                counts[locale.get_display_name()][status] += 1
     return counts
+
+
+STATUSES = (TRANSLATED, MISSING, OUT_OF_DATE)
+
+
+def _changed_field(model):
+    return "wording_changed_at" if hasattr(model, "wording_changed_at") else None
+
+
+def quick_status(changed, target_changed, exists, source_updated, has_translation, destination):
+    """A translation's status from plain values: when the English and the translation last
+    changed, whether the translation exists, when wagtail-localize last synced the English
+    (None: not translated with it) and whether and when it last published the translation."""
+    if not exists:
+        return MISSING
+    if source_updated is not None:
+        if changed and changed > source_updated:
+            return OUT_OF_DATE
+        if has_translation and (destination is None or destination < source_updated):
+            return OUT_OF_DATE
+        return TRANSLATED
+    if changed and target_changed and changed > target_changed:
+        return OUT_OF_DATE
+    return TRANSLATED

@@ -67,3 +67,18 @@ def test_the_admin_home_page_charts_content_health_with_tables(
     assert panel.count("<svg aria-hidden") == 3 or "Nothing to show yet" in panel
     assert "Translations to do, by language" in panel
     assert '<th scope="row">Español</th>' in panel
+
+
+def test_the_dashboard_counts_agree_with_the_report(translated_site):
+    from content_health.translations import counts_per_language
+
+    english = DivisionPage.objects.get(slug="training", locale__language_code="en")
+    english.save_revision().publish()  # Spanish now out of date
+    show_site_alert(title="Snow emergency")  # missing everywhere
+    counts = counts_per_language()
+    for locale in Locale.objects.exclude(language_code="en"):
+        expected = dict.fromkeys((TRANSLATED, MISSING, OUT_OF_DATE), 0)
+        for row in translation_rows(locale.language_code):
+            expected[row.status] += 1
+        assert counts[locale.get_display_name()] == expected, locale
+    assert counts["Español"][OUT_OF_DATE] >= 1
