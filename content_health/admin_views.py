@@ -10,18 +10,23 @@ Editors and moderators (anyone who may add, edit or publish pages) see them."""
 from datetime import timedelta
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from content_health.digest import admin_url
-from content_health.models import PageFeedback, ReviewSettings
+from content_health.models import BrokenLink, PageFeedback, ReviewSettings
 from content_health.reviews import owned_by, pages_with_review_state
 
 EDIT_PAGE = "wagtailadmin_pages:edit"
@@ -77,6 +82,29 @@ def owner_choices():
     ]
 
 
+def owned_by_choice(pages, value):
+    """`pages` (with review state) owned by the owner chosen in a filter: "user:3", "group:2"."""
+    kind, _, pk = value.partition(":")
+    if kind == "group":
+        return pages.filter(review_owner_group_id=pk)
+    user = get_user_model().objects.filter(pk=pk).first()
+    return pages.filter(owned_by(user)) if user else pages.none()
+
+
+def describe_review_state(pages):
+    """`pages` (with review state) as a list, each with `owner_names` to show."""
+    pages = list(pages)
+    users = get_user_model().objects.in_bulk({p.review_owner_user_id for p in pages} - {None})
+    groups = Group.objects.in_bulk({p.review_owner_group_id for p in pages} - {None})
+    for page in pages:
+        owner_user = users.get(page.review_owner_user_id)
+        owner_group = groups.get(page.review_owner_group_id)
+        names = [owner_user.get_username()] if owner_user else []
+        names += [f"Team: {owner_group.name}"] if owner_group else []
+        page.owner_names = ", ".join(names) or "No owner"
+    return pages
+
+
 class DueForReviewFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -104,11 +132,7 @@ class DueForReviewFilterSet(WagtailFilterSet):
         return queryset
 
     def filter_owner(self, queryset, name, value):
-        kind, _, pk = value.partition(":")
-        if kind == "group":
-            return queryset.filter(review_owner_group_id=pk)
-        user = get_user_model().objects.filter(pk=pk).first()
-        return queryset.filter(owned_by(user)) if user else queryset.none()
+        return owned_by_choice(queryset, value)
 
     def filter_section(self, queryset, name, value):
         return queryset.filter(in_section(value))
@@ -152,19 +176,12 @@ class DueForReviewReportView(ReportView):
         return pages.order_by("review_review_by", "path")
 
     def decorate_paginated_queryset(self, pages):
-        pages = list(pages)
+        pages = describe_review_state(pages)
         titles = section_titles()
-        users = get_user_model().objects.in_bulk({p.review_owner_user_id for p in pages} - {None})
-        groups = Group.objects.in_bulk({p.review_owner_group_id for p in pages} - {None})
         today = timezone.localdate()
         for page in pages:
             page.language_name = page.locale.get_display_name()
             page.section_title = section_of(page.path, titles)
-            owner_user = users.get(page.review_owner_user_id)
-            owner_group = groups.get(page.review_owner_group_id)
-            names = [owner_user.get_username()] if owner_user else []
-            names += [f"Team: {owner_group.name}"] if owner_group else []
-            page.owner_names = ", ".join(names) or "No owner"
             page.review_status = "Overdue" if page.review_review_by < today else "Due soon"
             page.edit_url = admin_url(reverse(EDIT_PAGE, args=[page.pk]))
         return pages
@@ -189,7 +206,17 @@ class FeedbackFilterSet(WagtailFilterSet):
         return queryset.filter(in_section(value, "page__path"))
 
 
-class FeedbackReportView(ReportView):
+class PageWorkersOnly:
+    """Reports about objects that are not pages, open to anyone who may work on pages."""
+
+    permission_policy = None
+
+    def dispatch(self, request, *args, **kwargs):
+        require_page_worker(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FeedbackReportView(PageWorkersOnly, ReportView):
     """Every answer, newest first, with the page's totals beside it."""
 
     page_title = "Page feedback"
@@ -198,7 +225,6 @@ class FeedbackReportView(ReportView):
     index_results_url_name = "content_health_admin:feedback_results"
     filterset_class = FeedbackFilterSet
     model = PageFeedback
-    permission_policy = None  # checked in dispatch: anyone who may work on pages
     columns = [
         DateColumn("submitted_on", label="Date"),
         TitleColumn("page_title", label="Page", url_name=EDIT_PAGE, id_accessor="page_id"),
@@ -232,16 +258,6 @@ class FeedbackReportView(ReportView):
         "page_no": "Page: not helpful",
     }
 
-    def dispatch(self, request, *args, **kwargs):
-        from django.core.exceptions import PermissionDenied
-        from wagtail.permission_policies.pages import PagePermissionPolicy
-
-        if not PagePermissionPolicy().user_has_any_permission(
-            request.user, ["add", "change", "publish"]
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
     def get_queryset(self):
         return PageFeedback.objects.select_related("page").order_by("-submitted_on", "-pk")
 
@@ -265,3 +281,96 @@ class FeedbackReportView(ReportView):
             entry.page_no = totals[entry.page_id]["no"]
             entry.page_totals = f"{entry.page_yes} / {entry.page_no}"
         return entries
+
+
+class BrokenLinksFilterSet(WagtailFilterSet):
+    owner = django_filters.ChoiceFilter(label="Owner", choices=owner_choices, method="filter_owner")
+    section = django_filters.ChoiceFilter(
+        label="Section", choices=section_choices, method="filter_section"
+    )
+
+    class Meta:
+        model = BrokenLink
+        fields = ["owner", "section"]
+
+    def filter_owner(self, queryset, name, value):
+        pages = owned_by_choice(pages_with_review_state(), value)
+        return queryset.filter(page__in=pages.values("pk"))
+
+    def filter_section(self, queryset, name, value):
+        return queryset.filter(in_section(value, "page__path"))
+
+
+class BrokenLinksReportView(PageWorkersOnly, ReportView):
+    """The broken links the last link check found (content_health/link_health.py), by page."""
+
+    page_title = "Broken links"
+    header_icon = "link"
+    index_url_name = "content_health_admin:broken_links"
+    index_results_url_name = "content_health_admin:broken_links_results"
+    filterset_class = BrokenLinksFilterSet
+    model = BrokenLink
+    columns = [
+        TitleColumn("page_title", label="Page", url_name=EDIT_PAGE, id_accessor="page_id"),
+        Column("owner_names", label="Owner"),
+        Column("place", label="Where on the page"),
+        Column("target", label="Link"),
+        Column("problem", label="Problem"),
+        DateColumn("checked_at", label="Checked"),
+    ]
+    export_headings = {
+        "page_title": "Page",
+        "owner_names": "Owner",
+        "place": "Where on the page",
+        "target": "Link",
+        "problem": "Problem",
+        "checked_at": "Checked",
+    }
+    list_export = list(export_headings)
+
+    def get_queryset(self):
+        return BrokenLink.objects.select_related("page")
+
+    def decorate_paginated_queryset(self, links):
+        links = list(links)
+        state = pages_with_review_state().in_bulk({link.page_id for link in links} - {None})
+        names = {page.pk: page.owner_names for page in describe_review_state(state.values())}
+        for link in links:
+            link.page_title = link.page.title if link.page_id else "Site-wide (footer, alerts)"
+            link.owner_names = names.get(link.page_id, "")
+        return links
+
+
+def require_page_worker(request):
+    if not PagePermissionPolicy().user_has_any_permission(
+        request.user, ["add", "change", "publish"]
+    ):
+        raise PermissionDenied
+
+
+def translation_health(request):
+    """One language's translation status of every page and translatable snippet."""
+    from content_health.translations import MISSING, OUT_OF_DATE, translation_rows
+
+    require_page_worker(request)
+    languages = Locale.objects.exclude(language_code=settings.LANGUAGE_CODE).order_by("pk")
+    chosen = request.GET.get("language") or (languages[0].language_code if languages else "")
+    if not languages.filter(language_code=chosen).exists():
+        raise Http404("No such language")
+    rows = translation_rows(chosen)
+    shown = request.GET.get("status", "needs-work")
+    if shown == "needs-work":
+        rows = [row for row in rows if row.status in (MISSING, OUT_OF_DATE)]
+    return TemplateResponse(
+        request,
+        "content_health/admin/translation_health.html",
+        {
+            "header_title": "Translation health",
+            "languages": [
+                (locale.language_code, locale.get_display_name()) for locale in languages
+            ],
+            "chosen": chosen,
+            "shown": shown,
+            "rows": rows,
+        },
+    )

@@ -1,5 +1,6 @@
 """The owners' weekly reminder: each page owner (a person, or everyone in an owning team) gets
-one email a week listing their live pages that are overdue or due soon for review, in the
+one email a week listing their live pages that are overdue or due soon for review and the
+broken links the last link check found on their pages (content_health/link_health.py), in the
 language they chose for the admin (Account → Preferred language), as plain text with an HTML
 alternative. Nobody with nothing due gets an email.
 
@@ -22,8 +23,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.users.models import UserProfile
 
-from content_health.models import DigestSent, ReviewSettings
-from content_health.reviews import due_pages, owned_by
+from content_health.models import BrokenLink, DigestSent, ReviewSettings
+from content_health.reviews import due_pages, owned_by, pages_with_review_state
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,6 @@ def admin_url(path):
 
 def owners():
     """Active users with an email address who own a page themselves or through a team."""
-    from content_health.reviews import pages_with_review_state
-
     state = pages_with_review_state().live()
     user_ids = state.values("review_owner_user_id")
     group_ids = state.values("review_owner_group_id")
@@ -53,8 +52,9 @@ def owner_language(user):
     return UserProfile.get_for_user(user).get_preferred_language() or settings.LANGUAGE_CODE
 
 
-def build_digest(user, pages, today):
-    """The email for `user` about `pages` (overdue first), in the user's language."""
+def build_digest(user, pages, broken_links, today):
+    """The email for `user` about `pages` due (overdue first) and the broken links on their
+    pages, in the user's language."""
     with translation.override(owner_language(user)):
         rows = [
             {
@@ -69,10 +69,23 @@ def build_digest(user, pages, today):
         context = {
             "user": user,
             "rows": rows,
+            "broken_links": [
+                {
+                    "page_title": link.page.title,
+                    "target": link.target,
+                    "problem": link.problem,
+                    "edit_url": admin_url(reverse("wagtailadmin_pages:edit", args=[link.page_id])),
+                }
+                for link in broken_links
+            ],
+            "broken_links_url": admin_url(reverse("content_health_admin:broken_links")),
             "overdue_count": sum(row["overdue"] for row in rows),
             "report_url": admin_url(reverse("content_health_admin:due_for_review")),
         }
-        subject = _("Your pages due for review: %(count)s") % {"count": len(rows)}
+        subject = _("Your pages: %(due)s due for review, %(broken)s broken links") % {
+            "due": len(rows),
+            "broken": len(broken_links),
+        }
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("content_health/email/review_digest.txt", context),
@@ -97,12 +110,14 @@ def send_review_digests(today=None):
     sent = 0
     for user in owners().exclude(pk__in=DigestSent.objects.filter(week=week).values("user")):
         pages = list(due.filter(owned_by(user)))
-        if not pages:
+        owned = pages_with_review_state().live().filter(owned_by(user)).values("pk")
+        broken_links = list(BrokenLink.objects.filter(page__in=owned).select_related("page"))
+        if not pages and not broken_links:
             continue
         try:
             with transaction.atomic():
                 DigestSent.objects.create(user=user, week=week)
-                build_digest(user, pages, today).send()
+                build_digest(user, pages, broken_links, today).send()
         except IntegrityError:
             continue  # another run sent it meanwhile
         sent += 1

@@ -104,3 +104,30 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.user} for the week of {self.week}"
+
+
+class BrokenLink(models.Model):
+    """A link in published content that does not lead where visitors expect, as the last
+    run of `check_links` found it (each run replaces every row: the table is the current
+    state, not a history)."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The page the link is on; empty for links in site-wide content.",
+    )
+    place = models.CharField(
+        max_length=255, help_text="Where the link is, e.g. 'Body' or 'Site alert: Snow'."
+    )
+    target = models.CharField(max_length=2000, help_text="The address, or the page linked to.")
+    problem = models.CharField(max_length=255)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["page__path", "place", "pk"]
+
+    def __str__(self):
+        return f"{self.place}: {self.target} ({self.problem})"

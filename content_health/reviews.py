@@ -87,14 +87,17 @@ REVIEW_FIELDS = {
 }
 
 
-def pages_with_review_state():
-    """Every page of a reviewed type as plain Page rows annotated with its review fields: the
+def pages_with_review_state(*names):
+    """Every page of a reviewed type as plain Page rows annotated with its review fields
+    (`names`, default all, each as review_<name>): the
     fields live on each page type's own table, so each is read from whichever of those tables
     holds the page (one indexed lookup per type), and the result filters, sorts and paginates
     as one query."""
     page_models = reviewed_page_models()
     annotations = {}
     for name, output_field in REVIEW_FIELDS.items():
+        if names and name not in names:
+            continue
         lookups = [
             Subquery(
                 model._base_manager.filter(page_ptr_id=OuterRef("pk")).values(name)[:1],

@@ -22,11 +22,18 @@ def register_admin_urls():
             name="due_for_review_results",
         ),
         path("feedback/", admin_views.FeedbackReportView.as_view(), name="feedback"),
+        path("broken-links/", admin_views.BrokenLinksReportView.as_view(), name="broken_links"),
+        path(
+            "broken-links/results/",
+            admin_views.BrokenLinksReportView.as_view(results_only=True),
+            name="broken_links_results",
+        ),
         path(
             "feedback/results/",
             admin_views.FeedbackReportView.as_view(results_only=True),
             name="feedback_results",
         ),
+        path("translations/", admin_views.translation_health, name="translation_health"),
     ]
     return [path("content-health/", include((urls, "content_health_admin")))]
 
@@ -64,6 +71,36 @@ def feedback_menu_item():
     )
 
 
+@hooks.register("register_reports_menu_item")
+def broken_links_menu_item():
+    return PageWorkersMenuItem(
+        "Broken links",
+        reverse("content_health_admin:broken_links"),
+        name="broken-links",
+        icon_name="link",
+        order=55,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def translation_health_menu_item():
+    return PageWorkersMenuItem(
+        "Translation health",
+        reverse("content_health_admin:translation_health"),
+        name="translation-health",
+        icon_name="globe",
+        order=65,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def content_health_panel(request, panels):
+    from content_health.dashboard import ContentHealthPanel
+
+    if PageWorkersMenuItem("", "").is_shown(request):
+        panels.append(ContentHealthPanel())
+
+
 @hooks.register("before_publish_page")
 def clinical_guidance_waits_for_clinical_review(request, page):
     """A box ticked in the very form being published already makes the page clinical
@@ -77,3 +114,16 @@ def clinical_guidance_waits_for_clinical_review(request, page):
         "sign-off' so a medical reviewer can approve and publish it.",
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("construct_page_action_menu")
+def publish_says_it_skips_the_review(menu_items, request, context):
+    """While a page waits in a workflow, a moderator is offered both Publish and Approve and
+    Publish. Publish goes live at once and cancels the review (the reviewers' task is
+    dropped): the label says so, so nobody skips a review by picking the shorter word."""
+    page = context.get("page")
+    if context.get("view") != "edit" or page is None or not page.workflow_in_progress:
+        return
+    for item in menu_items:
+        if item.name == "action-publish":
+            item.label = "Publish now, cancelling the review"

@@ -349,6 +349,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # "Was this page helpful?" answers per client per window (rate_limits/counters.py).
 PAGE_FEEDBACK_LIMIT = env.int("PAGE_FEEDBACK_LIMIT", default=20)
 PAGE_FEEDBACK_WINDOW = 60 * 60  # seconds
+# The link checker (content_health/link_health.py): per request, per host, redirects.
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10.0)  # seconds
+LINK_CHECK_HOST_INTERVAL = env.float("LINK_CHECK_HOST_INTERVAL", default=1.0)  # seconds
+LINK_CHECK_MAX_REDIRECTS = 5
+LINK_CHECK_USER_AGENT = "BostonEMS-link-checker/1.0"
 
 # --- Newsletter ----------------------------------------------------------------------------
 # Per-client sign-up limit, email link lifetimes, resend interval. Which topic a news page is

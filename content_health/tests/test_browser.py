@@ -48,8 +48,8 @@ def test_a_moderator_sets_an_owner_and_finds_the_page_overdue_once_its_date_pass
     privacy.save(update_fields=["review_by"])
 
     page.goto(live_site.url + "/admin/")
-    page.get_by_role("button", name="Reports").click()
-    page.get_by_role("link", name="Pages due for review").click()
+    health = page.get_by_role("region", name="Content health")
+    health.get_by_role("link", name="Pages due for review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pages due for review")
     page.get_by_role("button", name="Show filters").click()
     page.get_by_role("button", name="Owner").click()
@@ -119,8 +119,9 @@ def test_a_visitor_answers_no_with_a_reason_and_the_report_shows_it(
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
 
     page = moderator_page
-    page.get_by_role("button", name="Reports").click()
-    page.get_by_role("link", name="Page feedback").click()
+    page.goto(live_site.url + "/admin/")
+    health = page.get_by_role("region", name="Content health")
+    health.get_by_role("link", name="Page feedback").click()
     row = page.get_by_role("row").filter(has_text=division.title)
     expect(row).to_contain_text("It is out of date or wrong")
     expect(row).to_contain_text("The phone number has changed.")

@@ -119,3 +119,18 @@ def test_the_alerts_list_says_yes_or_no_not_true(client, seeded_site, django_use
     words = {re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in cells}
     assert "True" not in words and "False" not in words
     assert "Show the alert" in listing and "Yes" in words
+
+
+def test_publish_during_a_review_says_that_it_cancels_the_review(
+    client, seeded_site, django_user_model
+):
+    from wagtail.models import Workflow
+
+    page = StandardPage.objects.get(slug="privacy")
+    moderator = django_user_model.objects.create_user("mod", "mod@example.org", "x")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(moderator)
+    page.save_revision(user=moderator)
+    Workflow.objects.get(name="Moderators approval").start(page, moderator)
+    editor = admin_text(client, f"/admin/pages/{page.pk}/edit/")
+    assert "Publish now, cancelling the review" in editor and "Approve and Publish" in editor

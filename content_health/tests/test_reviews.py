@@ -49,8 +49,10 @@ def test_every_public_page_in_every_language_shows_when_it_was_and_will_be_revie
         assert [when for when, _ in times] == ["2026-03-05", "2028-03-05"], page.url
         language = page.locale.language_code
         languages.add(language)
-        # The month in the page's language.
+        # The words and the month in the page's language.
         assert {"en": "March", "es": "marzo"}.get(language, "") in times[0][1], times
+        label = {"en": "Page last reviewed:", "es": "Última revisión de la página:"}
+        assert label.get(language, "") in about.get_text(), page.url
     assert {"en", "es"} <= languages
 
 

@@ -1,0 +1,112 @@
+"""The "Content health" panel on the admin home page: pages overdue for review and broken
+links per section, "Was this page helpful?" answers per section over the last 12 months and
+translations left to do per language. Each figure is drawn as a small bar chart in SVG on the
+server (no charting library, nothing from another origin) and given again in a table, which is
+what screen readers read: the picture is decorative."""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
+from content_health.admin_views import section_of, section_titles
+from content_health.models import BrokenLink, PageFeedback
+from content_health.reviews import pages_with_review_state
+
+BAR_WIDTH = 260  # SVG units for the longest bar
+ROW_HEIGHT = 22
+LABEL_WIDTH = 150
+
+
+def bar_chart(title, series, rows):
+    """A chart of `rows` [(label, [value per series])] for the template: bar geometry
+    computed here, so the template only places rectangles."""
+    largest = max([value for _, values in rows for value in values] + [1])
+    bars_per_row = len(series)
+    drawn = []
+    for index, (label, values) in enumerate(rows):
+        top = index * ROW_HEIGHT * bars_per_row
+        drawn.append(
+            {
+                "label": label,
+                "label_y": top + ROW_HEIGHT * bars_per_row / 2 + 4,
+                "values": values,
+                "bars": [
+                    {
+                        "y": top + position * ROW_HEIGHT + 3,
+                        "width": round(BAR_WIDTH * value / largest, 1),
+                        "value": value,
+                        "text_x": LABEL_WIDTH + round(BAR_WIDTH * value / largest, 1) + 4,
+                        "series": position,
+                    }
+                    for position, value in enumerate(values)
+                ],
+            }
+        )
+    return {
+        "title": title,
+        "series": series,
+        "rows": drawn,
+        "height": max(len(rows), 1) * ROW_HEIGHT * bars_per_row,
+        "label_width": LABEL_WIDTH,
+    }
+
+
+def review_and_link_chart(today):
+    titles = section_titles()
+    overdue = Counter(
+        section_of(path, titles)
+        for path in pages_with_review_state("review_by")
+        .live()
+        .filter(review_review_by__lt=today)
+        .values_list("path", flat=True)
+    )
+    broken = Counter(
+        section_of(path, titles) if path else "Site-wide"
+        for path in BrokenLink.objects.values_list("page__path", flat=True)
+    )
+    sections = sorted(set(overdue) | set(broken), key=lambda name: (name == "", name))
+    rows = [(name or "Home page", [overdue[name], broken[name]]) for name in sections]
+    return bar_chart(
+        "Overdue for review and broken links, by section", ["Overdue", "Broken links"], rows
+    )
+
+
+def feedback_chart(today):
+    titles = section_titles()
+    answers = (
+        PageFeedback.objects.filter(submitted_on__gte=today - timedelta(days=365))
+        .values("page__path")
+        .annotate(yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False)))
+    )
+    totals = {}
+    for row in answers:
+        name = section_of(row["page__path"], titles) or "Home page"
+        yes, no = totals.get(name, (0, 0))
+        totals[name] = (yes + row["yes"], no + row["no"])
+    rows = [(name, list(values)) for name, values in sorted(totals.items())]
+    return bar_chart("Was this page helpful? Last 12 months, by section", ["Yes", "No"], rows)
+
+
+def translation_chart():
+    from content_health.translations import MISSING, OUT_OF_DATE, counts_per_language
+
+    rows = [
+        (language, [tally[OUT_OF_DATE], tally[MISSING]])
+        for language, tally in counts_per_language().items()
+    ]
+    return bar_chart("Translations to do, by language", ["Out of date", "Missing"], rows)
+
+
+class ContentHealthPanel(Component):
+    name = "content_health"
+    template_name = "content_health/admin/dashboard_panel.html"
+    order = 150
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        return {
+            "charts": [review_and_link_chart(today), feedback_chart(today), translation_chart()]
+        }
