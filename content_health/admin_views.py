@@ -28,6 +28,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from content_health.digest import admin_url
 from content_health.models import BrokenLink, PageFeedback, ReviewSettings
 from content_health.reviews import owned_by, pages_with_review_state
+from content_health.translations import MISSING, OUT_OF_DATE, translation_rows
 
 EDIT_PAGE = "wagtailadmin_pages:edit"
 
@@ -350,7 +351,6 @@ def require_page_worker(request):
 
 def translation_health(request):
     """One language's translation status of every page and translatable snippet."""
-    from content_health.translations import MISSING, OUT_OF_DATE, translation_rows
 
     require_page_worker(request)
     languages = Locale.objects.exclude(language_code=settings.LANGUAGE_CODE).order_by("pk")

@@ -14,6 +14,7 @@ from wagtail.admin.ui.components import Component
 from content_health.admin_views import section_of, section_titles
 from content_health.models import BrokenLink, PageFeedback
 from content_health.reviews import pages_with_review_state
+from content_health.translations import MISSING, OUT_OF_DATE, counts_per_language
 
 BAR_WIDTH = 260  # SVG units for the longest bar
 ROW_HEIGHT = 22
@@ -91,7 +92,6 @@ def feedback_chart(today):
 
 
 def translation_chart():
-    from content_health.translations import MISSING, OUT_OF_DATE, counts_per_language
 
     rows = [
         (language, [tally[OUT_OF_DATE], tally[MISSING]])

@@ -44,7 +44,9 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageViewRestriction
 
+from bostonems_site.models import SiteSettings, SiteText
 from content_health.models import BrokenLink
+from site_alerts.models import SiteAlert
 
 ANCHOR = re.compile(r"<a\s[^>]*>", re.I)
 ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"', re.I)
@@ -129,8 +131,6 @@ def links_in_object(instance, where):
 
 def published_links():
     """Every link in what visitors can see, as Link values."""
-    from bostonems_site.models import SiteSettings, SiteText
-    from site_alerts.models import SiteAlert
 
     found = []
     for page in Page.objects.live().filter(depth__gt=1).specific().iterator(chunk_size=200):

@@ -16,6 +16,9 @@ from django.urls import reverse
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
+from newsletter.models import Interest
+from site_alerts.models import SiteAlert
+
 TRANSLATED, MISSING, OUT_OF_DATE = "Translated", "Missing", "Out of date"
 
 
@@ -28,8 +31,6 @@ class TranslationRow:
 
 
 def _snippet_models():
-    from newsletter.models import Interest
-    from site_alerts.models import SiteAlert
 
     return [(SiteAlert, "Site alert"), (Interest, "Newsletter topic")]
 

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 
 from bostonems_site.roles import PagePermissions
 from content_health import admin_views
+from content_health.dashboard import ContentHealthPanel
 
 
 @hooks.register("register_admin_urls")
@@ -95,7 +96,6 @@ def translation_health_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def content_health_panel(request, panels):
-    from content_health.dashboard import ContentHealthPanel
 
     if PageWorkersMenuItem("", "").is_shown(request):
         panels.append(ContentHealthPanel())
