@@ -2,7 +2,7 @@
 // keyboard and screen reader users hear what to fix. Without JavaScript the summary is still
 // the first thing in the page's main content and the page title starts with the problem.
 (function () {
-    "use strict";
+    'use strict';
     var title = document.querySelector("[data-error-summary] [tabindex='-1']");
     if (title) {
         title.focus();
