@@ -37,21 +37,33 @@ MODULES = {
         ["rate_limits/tests/test_counters.py", "rate_limits/tests/test_client_address.py"],
         False,
     ),
-    "newsletter/tokens.py": (["newsletter/tests/test_links.py"], True),
+    "newsletter/tokens.py": (
+        ["newsletter/tests/test_links.py", "newsletter/tests/test_link_lifetimes.py"],
+        True,
+    ),
     "newsletter/services.py": (
         [
             "newsletter/tests/test_signup.py",
             "newsletter/tests/test_links.py",
             "newsletter/tests/test_resilience.py",
+            "newsletter/tests/test_send_time_checks.py",
         ],
         True,
     ),
     "newsletter/sending.py": (
-        ["newsletter/tests/test_sending.py", "newsletter/tests/test_resilience.py"],
+        [
+            "newsletter/tests/test_sending.py",
+            "newsletter/tests/test_resilience.py",
+            "newsletter/tests/test_send_time_checks.py",
+            "newsletter/tests/test_mail_replies.py",
+        ],
         True,
     ),
     "page_cache/middleware.py": (
-        ["page_cache/tests/test_page_cache.py", "page_cache/tests/test_file_cache.py"],
+        [
+            "page_cache/tests/test_page_cache.py",
+            "page_cache/tests/test_file_cache.py",
+        ],
         True,
     ),
     "page_cache/purge.py": (["page_cache/tests/test_page_cache.py"], True),
@@ -69,6 +81,9 @@ SOURCE_PACKAGES = [
     "newsletter",
     "news",
     "standard_pages",
+    "search",
+    "guidance",
+    "content_health",
 ]
 ALSO_COPY = ["conftest.py", "pytest.ini", "manage.py", "templates", "static", "locale"]
 # Browser and fault-suite tests take minutes each; the modules above are covered without them.
