@@ -125,7 +125,7 @@ def test_a_moderator_creates_and_publishes_a_division_with_an_image(live_site, m
         "Boats and crews for emergencies on Boston Harbor."
     )
     upload_in_chooser(page, "Choose an image", png(1600, 900, "harbor.png"), "Harbor boat")
-    page.get_by_role("textbox", name="Hero image alt text").fill(
+    page.get_by_role("textbox", name="Alt text", exact=True).fill(
         "An EMS boat on Boston Harbor at dawn"
     )
     body = page.get_by_role("region", name="Body")
@@ -171,7 +171,7 @@ def test_a_moderator_uploads_a_video_with_captions_and_publishes_its_page(
         "Crews practise pulling a swimmer out of Boston Harbor."
     )
     upload_in_chooser(page, "Choose an image", png(960, 540, "drill.png"), "Harbor drill still")
-    page.get_by_role("textbox", name="Thumbnail alt text").fill(
+    page.get_by_role("textbox", name="Alt text", exact=True).fill(
         "A rescuer in a red survival suit swims to a buoy"
     )
     page.get_by_role("button", name="Choose video").click()
