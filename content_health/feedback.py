@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Page
 
 from bostonems_site.cached_forms import same_origin
+from bostonems_site.visibility import public_pages
 from content_health.models import FeedbackReason, PageFeedback
 from rate_limits import counters
 
@@ -84,7 +85,7 @@ def answer(request):
     helpful = {"yes": True, "no": False}.get(request.POST.get("helpful", ""))
     page_id = request.POST.get("page", "")
     page = (
-        Page.objects.live().public().filter(pk=page_id).select_related("locale").first()
+        public_pages(Page.objects.filter(pk=page_id)).select_related("locale").first()
         if page_id.isdigit()
         else None
     )

@@ -11,7 +11,6 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.models import Page
 
 from bostonems_site.visibility import is_public
 from newsletter import emails
@@ -105,7 +104,7 @@ def deliver(mailing_id):
 def still_visible(page):
     """The page is still live and public (no view restriction on it or above it): an editor
     may take it down after the mailing started, and then nobody else is sent it."""
-    return page is not None and Page.objects.live().public().filter(pk=page.pk).exists()
+    return page is not None and is_public(page)
 
 
 def _skip(delivery, reason):

@@ -4,7 +4,10 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-BUDGET_BYTES = 50 * 1024  # home page HTML + CSS + JS + fonts, compressed, images excluded
+# Home page HTML + CSS + JS + fonts, gzipped, images excluded. 50 KB until the stylesheet gained
+# the focus ring, forced-colours, print and phone-menu rules and the page its review dates and
+# feedback form (about 2 KB together); the two fonts are 40 KB of it.
+BUDGET_BYTES = 54 * 1024
 # An @font-face rule of the site stylesheet: its file and the characters it covers.
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*?url\(\"?([^\")]+)\"?\)[^}]*?unicode-range:([^;]+);")
 

@@ -235,6 +235,13 @@ NOT_VISITOR_LISTS = {
     "newsletter/models/signup_page.py",  # the sign-up texts wording forms and emails
     "newsletter/management/commands/bench_newsletter.py",  # benchmark set-up
     "scripts/bench.py",
+    # Staff reports and reminders about the pages that are published, private ones included.
+    "content_health/reviews.py",
+    "content_health/digest.py",
+    "content_health/admin_views.py",
+    "content_health/dashboard.py",
+    "content_health/translations.py",
+    "content_health/link_health.py",
 }
 
 

@@ -134,7 +134,7 @@ def test_arabic_page_marks_and_isolates_its_english_parts(client, arabic_trainin
     # Site settings and the (untranslated) site-wide text are English.
     assert '<address lang="en" dir="ltr">785 Albany Street' in html
     assert re.search(r'<p class="site-footer__inner" lang="en" dir="ltr"><a href="tel:911">', html)
-    assert re.search(r'<a href="tel:[^"]+" dir="ltr">617-343-2367</a>', html)
+    assert re.search(r'<a class="nowrap" href="tel:[^"]+" dir="ltr">617-343-2367</a>', html)
     assert "<bdi>Boston EMS</bdi>" in html
 
 
