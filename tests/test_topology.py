@@ -251,8 +251,12 @@ def test_a_publish_is_visible_through_nginx_within_10_seconds(topology, editor, 
         time.sleep(0.2)
 
 
-def test_a_settings_change_is_visible_through_nginx_at_once(topology, editor, committed_site):
-    """Not a page: every page may show it (here the footer), so nginx is purged of everything."""
+def test_a_settings_change_is_visible_through_nginx_within_10_seconds(
+    topology, editor, committed_site
+):
+    """Not a page: every page may show it (here the footer), so nginx is purged of everything.
+    Within the same bound as a publish: a node may answer the first request after the purge
+    with its previous copy while it renders the new one."""
     for path in PUBLIC_PAGES:
         get(topology, path)
         assert from_front_cache(get(topology, path)), path
@@ -262,8 +266,11 @@ def test_a_settings_change_is_visible_through_nginx_at_once(topology, editor, co
         "settings.main_phone = '617-555-0199'\n"
         "settings.save()"
     )
+    started = time.monotonic()
     for path in PUBLIC_PAGES:
-        assert 'href="tel:6175550199"' in html(get(topology, path)), path
+        while 'href="tel:6175550199"' not in html(get(topology, path)):
+            assert time.monotonic() - started < 10, f"{path}: not visible within 10 s"
+            time.sleep(0.2)
 
 
 def _signup_status(topology, source, forwarded_for=None, email=""):
