@@ -120,9 +120,7 @@ def test_footer_shows_site_settings_and_emergency_line(client, seeded_site):
     site_settings.main_phone = "617-555-0100"
     site_settings.save()
     html = client.get("/").content.decode()
-    assert (
-        '<a href="tel:911">In an emergency, call <span class="nowrap">9-1-1</span></a>' in html
-    )
+    assert '<a href="tel:911">In an emergency, call <span class="nowrap">9-1-1</span></a>' in html
     assert 'href="tel:6175550100"' in html
 
 
