@@ -75,8 +75,8 @@ def test_after_one_visit_the_life_saving_pages_open_offline_and_online_is_always
     page = context.new_page()
     page.goto(live_site.url + "/sign-up/")  # any page; a form page must not be stored itself
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    stored = wait_for_stored(page, expected)
-    # Only the listed pages (and the list, to know which to forget later).
+    stored = wait_for_stored(page, [*expected, "/lite/offline.json"])
+    # Only the listed pages, and the list (stored last: it says which to forget later).
     assert set(stored) == {*expected, "/lite/offline.json"}
 
     context.set_offline(True)
