@@ -13,7 +13,6 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from bostonems_site.seed import add_child, ensure_home
-from site_alerts.tests.helpers import show_site_alert
 
 # SQL queries any public page may run on a page-cache miss, in any language, whatever the amount
 # of content: routing (site, locale, page, its ancestors, view restrictions), site settings, the
@@ -75,6 +74,23 @@ def count_queries(client, url, status=200):
         response = client.get(url)
     assert status is None or response.status_code == status, url
     return len(queries)
+
+
+def show_site_alert(**fields):
+    """Create or change the (English) site alert, switched on unless `fields` say otherwise,
+    as an editor saving it in the admin would."""
+    from wagtail.models import Locale
+
+    from site_alerts.models import SiteAlert
+
+    locale = Locale.get_default()
+    alert = SiteAlert.objects.filter(locale=locale).first() or SiteAlert(locale=locale)
+    values = {"enabled": True, "title": "Snow emergency", "message": "Expect delays.", **fields}
+    for name, value in values.items():
+        setattr(alert, name, value)
+    alert.full_clean()
+    alert.save()
+    return alert
 
 
 def show_linked_alert(level):

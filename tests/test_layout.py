@@ -185,6 +185,10 @@ def test_no_module_outside_the_tests_imports_test_code():
                 if target.split(".")[0] in TEST_PACKAGES or not is_structural(target)
             }
             assert not test_code, f"{name} imports {sorted(test_code)}"
+        elif is_structural(name) and name.startswith("testing."):
+            # The shared test infrastructure stands on its own: it borrows no app's tests.
+            app_tests = {target for target in imports if not is_structural(target)}
+            assert not app_tests, f"{name} imports {sorted(app_tests)}"
     scripts = PROJECT_DIR / "scripts"
     bench = imported_modules("scripts.bench", scripts / "bench.py", modules)
     assert "testing.servers" in bench

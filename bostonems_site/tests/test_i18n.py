@@ -116,8 +116,7 @@ def ten_times_the_translated_content():
     links, site alerts with translations and footer links."""
     from bostonems_site.models import SiteText
     from divisions.models import DivisionIndexPage, DivisionPageRelatedLink
-    from site_alerts.tests.helpers import show_site_alert
-    from testing.helpers import publish
+    from testing.helpers import publish, show_site_alert
 
     spanish = Locale.objects.get(language_code="es")
     index = DivisionIndexPage.objects.get(locale__language_code="en")
@@ -145,7 +144,7 @@ def ten_times_the_translated_content():
 
 
 def test_translated_pages_cost_the_same_queries_with_ten_times_the_content(client, translated_site):
-    from site_alerts.tests.helpers import show_site_alert
+    from testing.helpers import show_site_alert
 
     arabic_division()
     alert = show_site_alert(title="Alert")

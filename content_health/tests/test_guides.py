@@ -109,7 +109,7 @@ def test_the_clinical_groups_and_workflow_the_guide_names_exist(seeded_site):
 
 
 def test_the_alerts_list_says_yes_or_no_not_true(client, seeded_site, django_user_model):
-    from site_alerts.tests.helpers import show_site_alert
+    from testing.helpers import show_site_alert
 
     show_site_alert()
     admin = django_user_model.objects.create_superuser("guide", "guide@example.org", "x")

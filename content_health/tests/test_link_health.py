@@ -16,9 +16,8 @@ from bostonems_site.models import SiteSettings, SiteText
 from content_health.link_health import check_links
 from content_health.models import BrokenLink
 from divisions.models import DivisionPage
-from site_alerts.tests.helpers import show_site_alert
 from standard_pages.models import StandardPage
-from testing.helpers import publish
+from testing.helpers import publish, show_site_alert
 from testing.servers import free_port
 
 pytestmark = pytest.mark.django_db

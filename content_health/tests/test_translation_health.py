@@ -9,7 +9,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from content_health.translations import MISSING, OUT_OF_DATE, TRANSLATED, translation_rows
 from divisions.models import DivisionPage
-from site_alerts.tests.helpers import show_site_alert
+from testing.helpers import show_site_alert
 
 pytestmark = pytest.mark.django_db
 

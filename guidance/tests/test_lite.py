@@ -11,7 +11,6 @@ from django.core.management import call_command
 
 from guidance.models import GuidanceIndexPage, GuidancePage
 from site_alerts.models import SiteAlert
-from site_alerts.tests.helpers import show_site_alert
 from testing.helpers import (
     QUERY_BUDGET,
     VIEWPORTS,
@@ -19,6 +18,7 @@ from testing.helpers import (
     count_queries,
     publish,
     show_linked_alert,
+    show_site_alert,
     soup,
 )
 

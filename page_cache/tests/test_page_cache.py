@@ -280,7 +280,7 @@ def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site)
 
     from django.utils import timezone
 
-    from site_alerts.tests.helpers import show_site_alert
+    from testing.helpers import show_site_alert
 
     show_site_alert(
         message="Park off main arteries.",

@@ -11,8 +11,8 @@ from wagtail.models import Locale
 
 from site_alerts.feeds import current_messages
 from site_alerts.models import IssuedMessage
-from site_alerts.tests.helpers import show_site_alert
 from testing.feed_checks import feed_language, feed_problems
+from testing.helpers import show_site_alert
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

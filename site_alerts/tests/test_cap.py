@@ -12,7 +12,7 @@ from wagtail.models import Locale
 
 from site_alerts.cap import renew_open_ended
 from site_alerts.models import IssuedMessage, SiteAlert
-from site_alerts.tests.helpers import show_site_alert
+from testing.helpers import show_site_alert
 
 pytestmark = pytest.mark.django_db
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parents[1] / "schema" / "CAP-v1.2.xsd")))

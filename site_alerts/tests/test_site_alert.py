@@ -8,8 +8,8 @@ from wagtail.models import Locale
 
 from divisions.models import DivisionIndexPage
 from site_alerts.models import SiteAlert
-from site_alerts.tests.helpers import show_site_alert
 from testing.admin_forms import admin_post_form, updated
+from testing.helpers import show_site_alert
 
 pytestmark = pytest.mark.django_db
 PAGES = ["/", "/divisions/", "/divisions/field-operations/", "/search/?q=ems", "/missing/"]

@@ -13,7 +13,7 @@ from django.test import override_settings
 from bostonems_site.seed import load_translations
 from bostonems_site.settings.base import shared_caches
 from site_alerts.models import SiteAlert
-from site_alerts.tests.helpers import show_site_alert
+from testing.helpers import show_site_alert
 from testing.servers import gunicorn
 
 pytestmark = pytest.mark.django_db
