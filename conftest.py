@@ -163,7 +163,18 @@ def translated_site(db):
 @pytest.fixture
 def live_site(transactional_db, live_server):
     """A live server (real HTTP, real database commits) with the seed content loaded."""
-    return live_server
+    yield live_server
+    _wait_for_requests_in_flight(live_server)
+
+
+def _wait_for_requests_in_flight(live_server, timeout=10):
+    """The browser tab is closed by now, but the live server may still be answering what it
+    asked for last (a service worker's precache, say) when the database is emptied for the next
+    test. On PostgreSQL that empties tables with TRUNCATE, which can deadlock with a request
+    holding its own locks, so the requests finish first. The server keeps its request threads
+    in `_threads` (socketserver.ThreadingMixIn)."""
+    for thread in list(getattr(live_server.thread.httpd, "_threads", ())):
+        thread.join(timeout)
 
 
 @pytest.fixture
