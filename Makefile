@@ -54,14 +54,20 @@ $(NODE_TOOLS): package.json package-lock.json
 	else echo "npm not found: static/ is not linted and the HTML validation test will be skipped"; fi
 $(VNU_JAR): $(NODE_TOOLS)
 
-## test: lint, then the whole test suite (PostgreSQL + Chromium when CI=true); lists the 10 slowest
+# The suite runs on two workers (pytest-xdist): much of it waits on browsers and servers, so
+# two share a 2-core machine well. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
+## test: lint, then the whole test suite (PostgreSQL + Chromium + coverage when CI=true); lists the 10 slowest
 test: $(VENV)/.dev-installed lint $(VNU_JAR)
 ifeq ($(CI),true)
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(PYTEST) --cov --cov-report=json:coverage.json --cov-report=
+	$(BIN)/python scripts/coverage_check.py coverage.json
 else ifeq ($(TEST_DB),postgres)
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/with-postgres.sh $(PYTEST)
 else
-	$(BIN)/pytest
+	$(PYTEST)
 endif
 
 ## lint: ruff, ruff format and djhtml for Python and templates; stylelint, prettier and eslint for static/

@@ -41,18 +41,35 @@ def pytest_report_header(config):
 def pytest_sessionstart(session):
     if IN_CI and _database_vendor() != "postgresql":
         pytest.exit("CI=true but the test database is not PostgreSQL (set DATABASE_URL).", 2)
-    _remove_stale_sqlite_journal()
+    _remove_stale_sqlite_journal(session)
 
 
-def _remove_stale_sqlite_journal():
+def _remove_stale_sqlite_journal(session):
     """An interrupted run can leave the SQLite test database's write-ahead log behind. Django
     deletes and recreates only the database file, and SQLite would replay the old log into the
-    new one, so the log goes first."""
+    new one, so the log goes first. With several workers each has its own database, named
+    with the worker's id (".test-db_gw0.sqlite3"); this runs in each of them."""
     test_name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
     if _database_vendor() == "sqlite3" and test_name:
+        root, extension = os.path.splitext(test_name)
+        worker = getattr(session.config, "workerinput", {}).get("workerid")
+        name = f"{root}_{worker}{extension}" if worker else test_name
         for suffix in ("-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
-                os.remove(f"{test_name}{suffix}")
+                os.remove(f"{name}{suffix}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """`make test` runs the suite on several workers (pytest-xdist, --dist loadgroup). The
+    tests of a file that share a module-scoped fixture (a server stack, a PostgreSQL cluster)
+    stay on one worker, so that the stack starts once, not once per worker."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions and any(
+            defs[-1].scope == "module" for defs in definitions.name2fixturedefs.values()
+        ):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session", autouse=True)
