@@ -620,19 +620,23 @@ def gunicorn(static_root, workers=2, **env_overrides):
         yield server.base_url
 
 
-@contextlib.contextmanager
-def redis_server():
-    """A throwaway Redis; yields its CACHE_URL. Skipped where redis-server is missing, except in
-    CI, where a missing dependency is a failure."""
+def server_or_skip(server_class, **options):
+    """`server_class(**options)`, not started yet; where its program is missing, the test is
+    skipped, except in CI, where .ci/run installs every program and a missing one fails."""
     import pytest
 
     try:
-        server = Redis()
+        return server_class(**options)
     except ServerError as error:
         if IN_CI:
             pytest.fail(f"{error}: .ci/run installs it; CI must run this test.")
         pytest.skip(str(error))
-    with server:
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A throwaway Redis; yields its CACHE_URL (server_or_skip)."""
+    with server_or_skip(Redis) as server:
         yield server.url
 
 

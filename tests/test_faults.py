@@ -31,13 +31,12 @@ import pytest
 
 from testing.mail_server import MailServer
 from testing.servers import (
-    IN_CI,
     ROOT,
     Gunicorn,
     PostgreSQL,
     Redis,
-    ServerError,
     env_for_test_server,
+    server_or_skip,
 )
 
 pytestmark = pytest.mark.faults
@@ -47,15 +46,6 @@ SIGNUP_URL = "/newsletter/signup/"
 # whole EMAIL_TIMEOUT (10 s in production) or longer.
 ANSWERS_PROMPTLY_SECONDS = 1.0
 POLL_SECONDS = 60
-
-
-def start_or_skip(server_class, **options):
-    try:
-        return server_class(**options)
-    except ServerError as error:
-        if IN_CI:
-            pytest.fail(f"{error}: .ci/run installs it; CI must run the fault suite.")
-        pytest.skip(str(error))
 
 
 def manage(env, *args):
@@ -68,8 +58,8 @@ def manage(env, *args):
 def stack(collected_static, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("faults")
     with contextlib.ExitStack() as stack:
-        postgres = stack.enter_context(start_or_skip(PostgreSQL, durable=True))
-        redis = stack.enter_context(start_or_skip(Redis))
+        postgres = stack.enter_context(server_or_skip(PostgreSQL, durable=True))
+        redis = stack.enter_context(server_or_skip(Redis))
         mail = stack.enter_context(MailServer())
         env = env_for_test_server(
             postgres.url,

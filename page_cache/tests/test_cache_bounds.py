@@ -15,7 +15,7 @@ from bostonems_site.settings.base import shared_caches
 from news.models import NewsIndexPage
 from page_cache.content_generation import GENERATION_KEY, PURGES_CACHE
 from testing.helpers import empty_caches
-from testing.servers import IN_CI, Redis, ServerError, free_port
+from testing.servers import Redis, free_port, server_or_skip
 
 pytestmark = pytest.mark.django_db
 
@@ -93,13 +93,7 @@ def test_page_numbers_are_stored_only_as_the_links_spell_them(client, seeded_sit
 
 @pytest.fixture
 def redis(tmp_path):
-    try:
-        server = Redis()
-    except ServerError as error:
-        if IN_CI:
-            pytest.fail(f"{error}: .ci/run installs it; CI must run this test.")
-        pytest.skip(str(error))
-    with server, override_settings(CACHES=shared_caches(server.url)):
+    with server_or_skip(Redis) as server, override_settings(CACHES=shared_caches(server.url)):
         empty_caches()
         yield server
         empty_caches()

@@ -23,27 +23,17 @@ from types import SimpleNamespace
 import pytest
 
 from testing.servers import (
-    IN_CI,
     ROOT,
     Gunicorn,
     PostgreSQL,
     Redis,
-    ServerError,
     production_env,
+    server_or_skip,
 )
 
 TAKE_DOWNS = ["unpublish", "delete", "password", "login", "expiry", "slug"]
 BURST = 40
 LATER_SECONDS = 6
-
-
-def start_or_skip(server_class, **options):
-    try:
-        return server_class(**options)
-    except ServerError as error:
-        if IN_CI:
-            pytest.fail(f"{error}: .ci/run installs it; CI must run the take-down tests.")
-        pytest.skip(str(error))
 
 
 def shell(env, code):
@@ -123,8 +113,8 @@ TAKE_DOWN = """
 def nodes(collected_static, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("takedowns")
     with contextlib.ExitStack() as stack:
-        postgres = stack.enter_context(start_or_skip(PostgreSQL))
-        redis = stack.enter_context(start_or_skip(Redis))
+        postgres = stack.enter_context(server_or_skip(PostgreSQL))
+        redis = stack.enter_context(server_or_skip(Redis))
         caches = {"file": f"filecache://{workdir / 'cache'}", "redis": redis.url}
         envs = {
             name: production_env(
