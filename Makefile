@@ -116,11 +116,12 @@ clean:
 mutation: $(VENV)/.dev-installed
 	$(BIN)/python scripts/mutation.py $(MODULES)
 
+# BENCH=surge, BENCH=nginx, or BENCH=compare REV=<commit> for one part (scripts/bench.py).
 ## bench: production setup (gunicorn alone, then nginx in front of two nodes; throwaway PostgreSQL) measured with wrk; a report
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -qq wrk redis-server >/dev/null; }
 	@dpkg -s nginx libnginx-mod-http-cache-purge libnginx-mod-http-brotli-filter >/dev/null 2>&1 || { test "$$(id -u)" = 0 && apt-get install -y -qq nginx libnginx-mod-http-cache-purge libnginx-mod-http-brotli-filter >/dev/null; } || true
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH) $(REV)
 
 ## messages: collect interface text from templates and code into locale/<lang>/LC_MESSAGES/django.po
 MESSAGE_LANGUAGES := es ht zh_Hans vi kea pt ru ar fr so

@@ -11,6 +11,9 @@ publishes) and an urgent alert switched on during a surge (how soon every page s
 Prints a Markdown report, each section once, as it is measured.
 `python scripts/bench.py surge` runs only the surges and the cached/static baseline (seed
 content), for a quick look.
+`python scripts/bench.py compare REV` (`make bench BENCH=compare REV=<commit>`) measures every
+page type uncached beside the commit REV, side by side in one run, then the surge, for a change
+that must not make pages slower.
 `python scripts/bench.py nginx` only the figures through nginx (the shipped configuration in
 front of two nodes: cached pages against a static file of the same size, and the surge), with
 the seed content.
@@ -110,8 +113,8 @@ print(published, round(time.process_time() - cpu, 1))
 """
 
 
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def manage(env, *args, root=ROOT):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=root, env=env, check=True)
 
 
 # The admin home page (its Content health panel reads every page's review state, feedback,
@@ -175,7 +178,7 @@ def wrk(url, **options):
     return run_wrk(url, **{"seconds": RUN_SECONDS, **options})
 
 
-def discover(base, env):
+def discover(base, env, root=ROOT):
     """The URLs to measure that answer on this build; a page named by its model is the first
     live one, its address from the database."""
     found = {}
@@ -193,7 +196,7 @@ def discover(base, env):
                     f"p = Page.objects.live().filter(content_type__model='{path}').first()\n"
                     "print(p.url if p else '')",
                 ],
-                cwd=ROOT,
+                cwd=root,
                 env=env,
                 capture_output=True,
                 text=True,
@@ -473,12 +476,100 @@ def main():
     only_surge = sys.argv[1:] == ["surge"]
     only_nginx = sys.argv[1:] == ["nginx"]
     with contextlib.ExitStack() as stack:
+        if sys.argv[1:2] == ["compare"] and len(sys.argv) == 3:
+            workdir = tempfile.mkdtemp(prefix="bostonems-bench-")
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
+            return compare(sys.argv[2], workdir, stack)
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             database_url = stack.enter_context(PostgreSQL()).url
         workdir = tempfile.mkdtemp(prefix="bostonems-bench-")
         stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         return run(database_url, workdir, only_surge, only_nginx)
+
+
+def prepared_site(database_url, workdir, root=ROOT):
+    """The production environment of the checkout at `root` over `database_url`, with its
+    tables, static files and seed content in place; its files in `workdir`."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bostonems_site.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="False",
+        TRUSTED_PROXIES="none",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=f"{workdir}/static",
+        MEDIA_ROOT=f"{workdir}/media",
+        CACHE_URL=f"filecache://{workdir}/cache",
+        LOG_LEVEL="WARNING",
+    )
+    manage(env, "migrate", "--noinput", "-v0", root=root)
+    manage(env, "collectstatic", "--noinput", "-v0", root=root)
+    manage(env, "load_seed_content", root=root)
+    return env
+
+
+def compare(revision, workdir, stack):
+    """Every page type's uncached requests/s on this checkout beside `revision`'s, in one run:
+    both served at once by their own gunicorn (page cache off, UNCACHED_WORKERS) over their own
+    PostgreSQL, measured in turns (before, now, now, before) so that a machine slowing down or
+    warming up weighs on both alike. Then this checkout's cached ÷ static and its surge."""
+    before = Path(workdir) / "before"
+    before.mkdir()
+    archive = subprocess.Popen(["git", "archive", revision], cwd=ROOT, stdout=subprocess.PIPE)
+    subprocess.run(["tar", "-x", "-C", str(before)], stdin=archive.stdout, check=True)
+    if archive.wait():
+        sys.exit(f"git archive {revision} failed")
+    roots = {f"before ({revision})": before, "now": ROOT}
+    envs, servers = {}, {}
+    for label, root in roots.items():
+        folder = Path(workdir) / label.split()[0]
+        folder.mkdir(exist_ok=True)
+        envs[label] = prepared_site(stack.enter_context(PostgreSQL()).url, folder, root)
+        servers[label] = stack.enter_context(
+            Gunicorn(
+                {**envs[label], "PAGE_CACHE_ENABLED": "False"}, workers=UNCACHED_WORKERS, root=root
+            )
+        )
+    first, now = roots
+    paths = {label: discover(servers[label].base_url, envs[label], roots[label]) for label in roots}
+    seconds = max(RUN_SECONDS // 2, 3)
+    rows, slower = [], []
+    for page in paths[now]:
+        if page == "static CSS":
+            continue
+        if page not in paths[first]:
+            rows.append(f"| {page} | new | | |")
+            continue
+        rps = {first: [], now: []}
+        for label in (first, now, now, first):
+            url = servers[label].base_url + paths[label][page]
+            fetch(url)  # warm
+            rps[label].append(wrk(url, seconds=seconds)["rps"])
+        before_rps, now_rps = (sum(rps[label]) / 2 for label in (first, now))
+        ratio = now_rps / before_rps
+        if ratio < 0.9:
+            slower.append(page)
+        rows.append(f"| {page} | {before_rps:.0f} | {now_rps:.0f} | {ratio:.2f} |")
+    report(
+        f"### Uncached requests/s, {revision} and now side by side ({UNCACHED_WORKERS} workers)",
+        "",
+        f"| page type | {first} | now | now ÷ before |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+        "",
+        "Every page type within 10 %: "
+        + ("yes." if not slower else f"**no**: {', '.join(slower)}."),
+        "",
+    )
+    for server in servers.values():
+        server.stop()
+    with gunicorn(envs[now]) as server:
+        report_cached_home_against_static(server, envs[now], "### Now: cached against static")
+    surge(envs[now], workdir)
+    return 1 if slower else 0
 
 
 def run(database_url, workdir, only_surge=False, only_nginx=False):
@@ -493,25 +584,8 @@ def run(database_url, workdir, only_surge=False, only_nginx=False):
         "",
     )
     # One node: the file cache its workers share. Several nodes: Redis (measured after).
-    cache_url, cache_name = f"filecache://{workdir}/cache", "file cache (one node)"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bostonems_site.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="False",
-        TRUSTED_PROXIES="none",
-        WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000",
-        DATABASE_URL=database_url,
-        STATIC_ROOT=f"{workdir}/static",
-        MEDIA_ROOT=f"{workdir}/media",
-        CACHE_URL=cache_url,
-        LOG_LEVEL="WARNING",
-    )
-    report(f"Shared cache: {cache_name}.\n")
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "load_seed_content")
+    env = prepared_site(database_url, workdir)
+    report("Shared cache: file cache (one node).\n")
     if only_nginx:
         through_nginx(env, workdir)
         return 0

@@ -91,9 +91,10 @@ class Gunicorn(_Server):
     (e.g. production settings). Ready once it answers any HTTP response on /healthz (a 503
     from a server whose database is down still counts: the process serves)."""
 
-    def __init__(self, env, workers=2, port=None, log_dir=None, timeout=60):
+    def __init__(self, env, workers=2, port=None, log_dir=None, timeout=60, root=ROOT):
         self.env = env
         self.workers = workers
+        self.root = root  # another checkout of the site, for the bench's side-by-side runs
         self.port = port or free_port()
         self.timeout = timeout
         self.own_log_dir = log_dir is None
@@ -134,7 +135,7 @@ class Gunicorn(_Server):
                     "--log-level",
                     "warning",
                 ],
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
