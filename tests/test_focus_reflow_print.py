@@ -271,6 +271,35 @@ def test_phone_header_takes_a_quarter_of_the_screen_and_phone_numbers_stay_whole
     assert problems == [], "\n".join(problems)
 
 
+# On a phone the home page's sign-up box is thousands of pixels down and the menu is folded: a
+# link to it, named as the box is, comes with the hero's first links, within a short scroll.
+SIGN_UP_IN_REACH = """() => {
+    const link = document.querySelector('main a[href="#newsletter-box-heading"]');
+    if (!link || !link.checkVisibility()) return 'no visible link to the sign-up box';
+    const box = document.querySelector('#newsletter-box-heading');
+    if (!box) return 'the link leads nowhere';
+    if (link.textContent.trim() !== box.textContent.trim())
+        return `the link "${link.textContent.trim()}" names the box "${box.textContent.trim()}"`;
+    const top = link.getBoundingClientRect().top + window.scrollY;
+    return top > 1.5 * window.innerHeight ? `the link is ${Math.round(top)}px down` : null;
+}"""
+
+
+def test_phone_home_page_links_its_sign_up_box_near_the_top(browser, every_page_type):
+    homes = [url for url in every_page_type if url.split("/", 3)[3] in ("", "es/", "ar/")]
+    assert len(homes) >= 2, homes  # English and Spanish (the Arabic home may be a draft)
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    problems = []
+    for url in homes:
+        page.goto(url)
+        problem = page.evaluate(SIGN_UP_IN_REACH)
+        if problem:
+            problems.append(f"{url}: {problem}")
+    context.close()
+    assert problems == [], "\n".join(problems)
+
+
 # Printed, a page is its content: no navigation, search or footer, dark text, and each link
 # followed by the address it leads to (paper can't be clicked).
 PRINT_CHECKS = """() => {
