@@ -200,13 +200,16 @@ def main():
             rows.append(f"| {label} (`{path}`) | " + " | ".join(map(str, scores)) + " |")
             notes += [f"- {label}: {text}" for text in lost_points(report)]
             print(rows[-1], flush=True)
+    # Total Blocking Time, and so Performance, follows how busy the machine was: say it.
+    load = os.getloadavg()[0]
     version = report["lighthouseVersion"]
     table = [
         *textwrap.wrap(
             f"Measured {datetime.date.today().isoformat()} with `make lighthouse` (Lighthouse "
             f"{version}, mobile preset, headless Chromium, seed content, production settings under "
-            f"gunicorn on this shared 2-core machine; the median of {RUNS} runs per page, as "
-            "Performance varies by a few points between runs).",
+            f"gunicorn on this shared {os.cpu_count()}-core machine, load average {load:.1f} at "
+            f"the end; the median of {RUNS} runs per page, as Performance varies by a few points "
+            "between runs).",
             width=96,
         ),
         "",
