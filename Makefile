@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # A bare `make` is `make run` (the venv rules come first in this file).
 .DEFAULT_GOAL := run
 
-.PHONY: run help test lint format serve bench lighthouse clean messages compilemessages mutation
+.PHONY: run help test lint format serve bench lighthouse pa11y clean messages compilemessages mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +107,11 @@ serve: $(VENV)/.installed
 lighthouse: $(VENV)/.installed
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(BIN)/python scripts/lighthouse.py
+
+## pa11y: pa11y (HTML_CodeSniffer and axe) on every page type of the production setup; updates docs/performance.md
+pa11y: $(VENV)/.installed
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/pa11y.py
 
 ## clean: delete the venv, node_modules, collected static files and tool caches (keeps the database)
 clean:

@@ -144,9 +144,10 @@ def lost_points(report):
     return lost
 
 
-def main():
-    if not LIGHTHOUSE.exists():
-        sys.exit("Lighthouse is not installed: npm ci (make lighthouse does it)")
+@contextlib.contextmanager
+def production_site():
+    """The address of the site as production runs it, with the seed content, on a free port
+    (also for `make pa11y`, scripts/pa11y.py)."""
     workdir = tempfile.mkdtemp(prefix="bostonems-lighthouse-")
     env = {
         **os.environ,
@@ -165,8 +166,28 @@ def main():
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_seed_content")
-    rows, notes = [], []
     with gunicorn(env) as base:
+        yield base
+
+
+def write_section(start, end, heading, lines):
+    """Replace the lines between the markers `start` and `end` in docs/performance.md, or add
+    them under `heading` at its end."""
+    section = "\n".join([start, *lines, end])
+    text = REPORT.read_text()
+    if start in text:
+        text = re.sub(f"{re.escape(start)}.*?{re.escape(end)}", lambda _: section, text, flags=re.S)
+    else:
+        text = text.rstrip() + f"\n\n## {heading}\n\n" + section + "\n"
+    REPORT.write_text(text)
+    print(f"Written to {REPORT.relative_to(ROOT)}")
+
+
+def main():
+    if not LIGHTHOUSE.exists():
+        sys.exit("Lighthouse is not installed: npm ci (make lighthouse does it)")
+    rows, notes = [], []
+    with production_site() as base:
         for label, path in PAGES.items():
             path = path or first_video(base)
             urllib.request.urlopen(base + path, timeout=30).read()  # noqa: S310 (warm the cache)
@@ -179,14 +200,16 @@ def main():
             rows.append(f"| {label} (`{path}`) | " + " | ".join(map(str, scores)) + " |")
             notes += [f"- {label}: {text}" for text in lost_points(report)]
             print(rows[-1], flush=True)
+    # Total Blocking Time, and so Performance, follows how busy the machine was: say it.
+    load = os.getloadavg()[0]
     version = report["lighthouseVersion"]
     table = [
-        START,
         *textwrap.wrap(
             f"Measured {datetime.date.today().isoformat()} with `make lighthouse` (Lighthouse "
             f"{version}, mobile preset, headless Chromium, seed content, production settings under "
-            f"gunicorn on this shared 2-core machine; the median of {RUNS} runs per page, as "
-            "Performance varies by a few points between runs).",
+            f"gunicorn on this shared {os.cpu_count()}-core machine, load average {load:.1f} at "
+            f"the end; the median of {RUNS} runs per page, as Performance varies by a few points "
+            "between runs).",
             width=96,
         ),
         "",
@@ -195,15 +218,8 @@ def main():
         *rows,
         "",
         *(["Points lost:", "", *notes] if notes else ["Every audit that scores passed."]),
-        END,
     ]
-    text = REPORT.read_text()
-    if START in text:
-        text = re.sub(f"{START}.*?{END}", lambda _: "\n".join(table), text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n## Lighthouse\n\n" + "\n".join(table) + "\n"
-    REPORT.write_text(text)
-    print(f"Written to {REPORT.relative_to(ROOT)}")
+    write_section(START, END, "Lighthouse", table)
 
 
 if __name__ == "__main__":

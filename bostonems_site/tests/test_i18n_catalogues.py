@@ -172,7 +172,8 @@ def test_spanish_home_and_division_show_spanish_interface_text(client, translate
     assert_spanish(
         home,
         "Línea para situaciones que no son de emergencia:",
-        "Ver todo: ",
+        "Todas las divisiones",
+        "Todas las noticias y eventos",
         "Últimas noticias y eventos",
         "Ver video",
         "Comuníquese con <bdi>Boston EMS</bdi>",

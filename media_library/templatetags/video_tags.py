@@ -8,9 +8,14 @@ register = template.Library()
 
 
 def _newest(videos, count):
-    # What the box shows of each (media_library/includes/video_box.html): its title, summary
-    # and link. Reading every column cost more than the query.
-    return list(videos.order_by(*NEWEST_FIRST).only("title", "summary", "url_path")[:count])
+    # What the box shows of each (media_library/includes/video_box.html): its still, title,
+    # summary and link. Reading every column cost more than the query.
+    return list(
+        videos.order_by(*NEWEST_FIRST)
+        .only("title", "summary", "url_path", "image")
+        .select_related("image")
+        .prefetch_related("image__renditions")[:count]
+    )
 
 
 @register.inclusion_tag("media_library/includes/video_box.html", takes_context=True)

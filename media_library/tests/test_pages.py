@@ -141,6 +141,10 @@ def test_home_and_division_index_show_the_three_latest_videos(client, seeded_sit
     heading, items = latest_box(client, url)
     assert heading == "Video & Multimedia"
     assert items == [(title, summary, f"Watch video: {title}") for _, title, summary, *_ in VIDEOS]
+    # Each with its still, which the title and the link name (alt="").
+    stills = [item.find("img") for item in soup(client, url).select(".video-box__item")]
+    assert all(still and still["alt"] == "" for still in stills), stills
+    assert all(still["src"].startswith("/media/images/") for still in stills), stills
     newest = make_video(9999, title="Brand New Video")
     heading, items = latest_box(client, url)
     assert [title for title, _, _ in items] == [newest.title] + SEED_TITLES[:2]

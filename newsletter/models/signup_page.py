@@ -43,7 +43,7 @@ class NewsletterSignupPage(BasePage):
     )
     # The form (home sidebar and this page)
     sidebar_heading = _text(
-        "Sign-up to receive updates",
+        "Sign up for updates",
         "Heading of the sign-up box in the home page sidebar.",
     )
     email_label = _text("Email address", "Label of the email field.")

@@ -177,6 +177,27 @@ def test_pages_with_the_old_promise_get_the_true_wording(seeded_site):
     assert page.get_latest_revision_as_object().thank_you_text == TEXTS.thank_you_text
 
 
+def test_the_sign_up_box_keeps_the_name_the_menu_gives_it(client, seeded_site):
+    import importlib
+
+    from django.apps import apps
+
+    from newsletter.models import NewsletterSignupPage
+
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    box = page.select_one("aside h2").get_text()
+    assert box == page.select_one(".main-menu__signup a").get_text() == "Sign up for updates"
+    # Sites seeded before keep the old name until the migration renames it.
+    migration = importlib.import_module("newsletter.migrations.0019_sign_up_box_named_as_the_menu")
+    signup = NewsletterSignupPage.objects.get()
+    signup.sidebar_heading = migration.OLD
+    signup.save_revision().publish()
+    migration.rename_sign_up_box(apps, None)
+    signup.refresh_from_db()
+    assert signup.sidebar_heading == "Sign up for updates"
+    assert signup.get_latest_revision_as_object().sidebar_heading == "Sign up for updates"
+
+
 def test_honeypot_tells_robots_nothing_and_stores_nothing(interests, post_signup):
     response = post_signup(valid_data(website="https://spam.example"))
     assert response.status_code == 302 and response["Location"] == CHECK_EMAIL_URL
@@ -416,7 +437,7 @@ def test_home_sidebar_signup_records_the_home_page_as_its_source(client, seeded_
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     form = soup.select_one("aside form")
     assert form.find("input", attrs={"name": "source"})["value"] == "/"
-    assert soup.select_one("aside h2").get_text() == "Sign-up to receive updates"
+    assert soup.select_one("aside h2").get_text() == "Sign up for updates"
     post_signup(valid_data(source="/"))
     assert Subscriber.objects.get().source == "/"
 

@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, get_language_bidi, gettext
 
 from bostonems_site.models import SiteSettings
 from page_cache.fragments import fragments
@@ -23,7 +23,12 @@ def site_alert(context):
     def render():
         language = get_language()
         alerts, next_change = alerts_to_show(language)
-        html = render_to_string("site_alerts/site_alert.html", {"alerts": alerts})
+        # The page's language, for the link to the text-only site in it: the alert itself may
+        # be in English fallback wording (render_to_string has no request context).
+        html = render_to_string(
+            "site_alerts/site_alert.html",
+            {"alerts": alerts, "page_language": language, "page_bidi": get_language_bidi()},
+        )
         return html, next_change
 
     return fragments.get_or_render(request, ("site_alert",), render)
