@@ -516,7 +516,7 @@ def compare(revision, workdir, stack):
     both served at once by their own gunicorn (page cache off, UNCACHED_WORKERS) over their own
     PostgreSQL, measured in turns (before, now, now, before) so that a machine slowing down or
     warming up weighs on both alike. Then this checkout's cached ÷ static and its surge."""
-    before = Path(workdir) / "before"
+    before = Path(workdir) / "checkout"
     before.mkdir()
     archive = subprocess.Popen(["git", "archive", revision], cwd=ROOT, stdout=subprocess.PIPE)
     subprocess.run(["tar", "-x", "-C", str(before)], stdin=archive.stdout, check=True)
