@@ -19,7 +19,9 @@ last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older 
 past its freshness, is exactly the stale copy. The first request that finds it stale takes a
 short lock in the shared cache (`cache.add`, so one request per page across all workers and
 nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE), unless
-the page was taken down since (below).
+the page was taken down since (below). A stale copy says `Cache-Control: private`: caches in
+front (nginx's micro-cache, a CDN) pass it on but never keep it, so they ask again and get the
+new copy as soon as it is rendered, and never serve the previous page after this cache stopped.
 
 One stale page re-rendered at a time per node: a publish makes every page stale at once, and if
 each page type's first request rendered at once, every worker of the node would be rendering
@@ -107,6 +109,8 @@ PAGES_STORED_KEY = "pagecache:pages-stored"
 LOCK_KEY_PREFIX = "pagecache:rendering:"
 RENDER_SLOT_KEY = f"pagecache:render-slot:{socket.gethostname()}"
 CACHE_HEADER = "X-Cache"
+STALE = "STALE"
+STALE_CACHE_CONTROL = "private, max-age=0"
 # Requests carrying a session (editors) or pending messages (django.contrib.messages' cookie
 # storage) are always rendered fresh and never stored.
 MESSAGES_COOKIE = "messages"
@@ -230,6 +234,12 @@ def _build_response(request, entry, state):
     response["Content-Length"] = str(len(gzipped if use_gzip else body))
     patch_vary_headers(response, ["Accept-Encoding"])
     response[CACHE_HEADER] = state
+    if state == STALE:
+        # Only this cache knows when its stale copy stops being right (the render finishes, a
+        # take-down arrives): a shared cache in front (nginx, a CDN) must not keep it for its
+        # own lifetime, or visitors would get the previous page for that long after the new one
+        # was rendered. The browser may keep it, as any page, only to ask again (max-age=0).
+        response["Cache-Control"] = STALE_CACHE_CONTROL
     return response
 
 
@@ -344,7 +354,7 @@ class PageCacheMiddleware:
         had_copy = copy is not None and copy[1] is not None
         copy = _servable(copy, seen)  # taken down since: as if there were none
         if copy is not None and _rendered_recently(copy[1]):
-            return _build_response(request, copy[1], "STALE")  # publishes in a row: wait a little
+            return _build_response(request, copy[1], STALE)  # publishes in a row: wait a little
 
         timeout = settings.PAGE_CACHE_REVALIDATE_SECONDS
         locks = [LOCK_KEY_PREFIX + key]
@@ -357,7 +367,7 @@ class PageCacheMiddleware:
             held.append(lock)
         try:
             if copy is not None and held != locks:
-                return _build_response(request, copy[1], "STALE")  # another request renders
+                return _build_response(request, copy[1], STALE)  # another request renders
             if copy is not None:
                 copy = _last_copy(key, generation, recheck=True)  # rendered meanwhile elsewhere?
                 if _current(copy, generation, seen):
@@ -365,7 +375,7 @@ class PageCacheMiddleware:
                 copy = _servable(copy, seen)
             response = self.get_response(request)
             if getattr(response, "database_unavailable", False):
-                return _build_response(request, copy[1], "STALE") if copy else response
+                return _build_response(request, copy[1], STALE) if copy else response
             if not _response_is_cacheable(request, response):
                 if had_copy and response.status_code < 500:
                     _mark_gone(key, generation)

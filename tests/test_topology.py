@@ -251,6 +251,38 @@ def test_a_publish_is_visible_through_nginx_within_10_seconds(topology, editor, 
         time.sleep(0.2)
 
 
+def test_nginx_never_keeps_a_nodes_stale_copy(topology, editor, committed_site):
+    """While one request renders a page just published, the nodes answer the others with the
+    previous copy (X-Cache: STALE). nginx passes it on but must not keep it for its own
+    lifetime: the next visitor after the render gets the new page, not the old one for seconds
+    more (nor, with every node down, for as long as nginx keeps copies)."""
+    path = page_urls(editor, "divisionpage")[1]
+    assert get(topology, path).status == 200
+    assert from_front_cache(get(topology, path))
+    # Another request holds the page's render lock (page_cache/middleware.py), as during a
+    # surge; the editor publishes, which purges the page from nginx.
+    editor.run(
+        "from django.core.cache import cache\n"
+        "from django.test import RequestFactory\n"
+        "from wagtail.models import Page\n"
+        "from page_cache.middleware import LOCK_KEY_PREFIX, _entry_key\n"
+        f"request = RequestFactory().get({path!r}, secure=True, HTTP_HOST='127.0.0.1',"
+        " HTTP_X_FORWARDED_PROTO='https')\n"
+        "lock = LOCK_KEY_PREFIX + _entry_key(request)\n"
+        "assert cache.add(lock, 1, timeout=10)\n"
+        f"page = Page.objects.get(url_path__endswith={path!r}, locale__language_code='en')"
+        ".specific\n"
+        "page.title = 'Renamed while a node renders'\n"
+        "page.save_revision().publish()"
+    )
+    for _ in range(2):
+        response = get(topology, path)
+        assert response.getheader("X-Cache") == "STALE"
+        assert not from_front_cache(response), "nginx kept the node's stale copy"
+    editor.run("cache.delete(lock)")  # the render finished
+    assert "Renamed while a node renders" in html(get(topology, path))
+
+
 def test_a_settings_change_is_visible_through_nginx_within_10_seconds(
     topology, editor, committed_site
 ):

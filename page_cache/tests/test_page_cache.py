@@ -316,10 +316,15 @@ def test_after_a_publish_others_get_the_previous_copy_while_one_request_renders(
     meanwhile = client.get("/divisions/")
     assert meanwhile["X-Cache"] == "STALE"
     assert "Fleet Services" in meanwhile.content.decode()
+    # Caches in front (nginx, a CDN) must not keep the previous copy for their own lifetime.
+    assert meanwhile["Cache-Control"] == "private, max-age=0"
     cache.delete(_lock_key("/divisions/"))  # it finished (or its lock expired)
     fresh = client.get("/divisions/")
     assert fresh["X-Cache"] == "MISS"
     assert "Fleet and Vehicle Services" in fresh.content.decode()
+    assert "public" in fresh["Cache-Control"] and "s-maxage=60" in fresh["Cache-Control"]
+    # The stored copy kept its own headers: a hit is shared again.
+    assert client.get("/divisions/")["Cache-Control"] == fresh["Cache-Control"]
 
 
 def test_after_a_publish_each_node_re_renders_one_stale_page_at_a_time(client, seeded_site):
