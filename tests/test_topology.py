@@ -30,6 +30,7 @@ from testing.servers import (
     database_url,
     nginx_missing,
     rotating_paths_script,
+    start_together,
     wrk,
 )
 from testing.topology import Topology
@@ -186,9 +187,7 @@ def page_urls(editor, model):
 def nodes_back(topology):
     """Whatever a test does to the nodes, the next test finds both running."""
     yield topology.nodes
-    for node in topology.nodes:
-        if not node.running:
-            node.start()
+    start_together([node for node in topology.nodes if not node.running])
 
 
 def test_pages_static_files_and_media_come_through_nginx(topology, editor, committed_site):
