@@ -113,7 +113,6 @@ RENDER_SLOT_KEY = f"pagecache:render-slot:{socket.gethostname()}"
 # (not on every request: during publishes in a surge, every page of the site waits so).
 SLOT_WAIT_SHARED_FOR = 1
 CACHE_HEADER = "X-Cache"
-STALE = "STALE"
 # Requests carrying a session (editors) or pending messages (django.contrib.messages' cookie
 # storage) are always rendered fresh and never stored.
 MESSAGES_COOKIE = "messages"
@@ -249,7 +248,7 @@ def _stale_response(request, entry, shared_for=0):
     lifetime, they would send the previous page for seconds after the new one was rendered.
     X-Accel-Expires is nginx's own header for this (it ignores Cache-Control, which speaks to
     CDNs) and is not passed on to visitors."""
-    response = _build_response(request, entry, STALE)
+    response = _build_response(request, entry, "STALE")
     if shared_for >= 1:
         response["Cache-Control"] = f"public, max-age=0, s-maxage={shared_for}"
         response["X-Accel-Expires"] = str(shared_for)
