@@ -19,7 +19,9 @@ last good copy (for PAGE_CACHE_STALE_TIMEOUT, 7 days), and a copy from an older 
 past its freshness, is exactly the stale copy. The first request that finds it stale takes a
 short lock in the shared cache (`cache.add`, so one request per page across all workers and
 nodes) and renders; every other request meanwhile gets the stale copy (X-Cache: STALE), unless
-the page was taken down since (below).
+the page was taken down since (below). Caches in front (nginx's micro-cache, a CDN) may keep
+a stale copy only as long as this cache will serve it (_stale_response), never for their own
+lifetime: they send the new copy as soon as it is rendered here.
 
 One stale page re-rendered at a time per node: a publish makes every page stale at once, and if
 each page type's first request rendered at once, every worker of the node would be rendering
@@ -106,6 +108,10 @@ ENTRY_KEY_PREFIX = "pagecache:page:2:"
 PAGES_STORED_KEY = "pagecache:pages-stored"
 LOCK_KEY_PREFIX = "pagecache:rendering:"
 RENDER_SLOT_KEY = f"pagecache:render-slot:{socket.gethostname()}"
+# Seconds caches in front may keep a stale copy whose page waits for its node's render slot:
+# it is rendered after the node's current render, any time now, so they ask again each second
+# (not on every request: during publishes in a surge, every page of the site waits so).
+SLOT_WAIT_SHARED_FOR = 1
 CACHE_HEADER = "X-Cache"
 # Requests carrying a session (editors) or pending messages (django.contrib.messages' cookie
 # storage) are always rendered fresh and never stored.
@@ -233,6 +239,25 @@ def _build_response(request, entry, state):
     return response
 
 
+def _stale_response(request, entry, shared_for=0):
+    """The stale copy. Caches in front (nginx's micro-cache, a CDN) may keep it only as long as
+    this cache itself will go on serving it: `shared_for` whole seconds, when the page was
+    rendered so recently that it is not rendered again before then (publishes in a row), or
+    waits for the node's render slot; else not at all (another request is rendering the new
+    copy, which may be there at any moment, or the database is down). Kept for their own
+    lifetime, they would send the previous page for seconds after the new one was rendered.
+    X-Accel-Expires is nginx's own header for this (it ignores Cache-Control, which speaks to
+    CDNs) and is not passed on to visitors."""
+    response = _build_response(request, entry, "STALE")
+    if shared_for >= 1:
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={shared_for}"
+        response["X-Accel-Expires"] = str(shared_for)
+    else:
+        response["Cache-Control"] = "private, max-age=0"
+        response["X-Accel-Expires"] = "0"
+    return response
+
+
 def _current(copy, generation, seen):
     return (
         copy is not None
@@ -255,10 +280,11 @@ def _servable(copy, seen):
     return copy
 
 
-def _rendered_recently(entry):
-    """Whether `entry` was rendered less than PAGE_CACHE_RERENDER_INTERVAL ago."""
+def _until_rerender(entry):
+    """Seconds until `entry` may be rendered again (PAGE_CACHE_RERENDER_INTERVAL after it was
+    rendered); 0 or less once it may."""
     _status, _headers, _body, _gzipped, _expires, stored_at, _seen = entry
-    return time.time() - stored_at < settings.PAGE_CACHE_RERENDER_INTERVAL
+    return stored_at + settings.PAGE_CACHE_RERENDER_INTERVAL - time.time()
 
 
 def _stale_for(copy, generation):
@@ -343,8 +369,8 @@ class PageCacheMiddleware:
             return _build_response(request, copy[1], "HIT")
         had_copy = copy is not None and copy[1] is not None
         copy = _servable(copy, seen)  # taken down since: as if there were none
-        if copy is not None and _rendered_recently(copy[1]):
-            return _build_response(request, copy[1], "STALE")  # publishes in a row: wait a little
+        if copy is not None and (wait := _until_rerender(copy[1])) > 0:
+            return _stale_response(request, copy[1], int(wait))  # publishes in a row
 
         timeout = settings.PAGE_CACHE_REVALIDATE_SECONDS
         locks = [LOCK_KEY_PREFIX + key]
@@ -357,7 +383,9 @@ class PageCacheMiddleware:
             held.append(lock)
         try:
             if copy is not None and held != locks:
-                return _build_response(request, copy[1], "STALE")  # another request renders
+                if locks[len(held)] == RENDER_SLOT_KEY:  # this node renders another page first
+                    return _stale_response(request, copy[1], SLOT_WAIT_SHARED_FOR)
+                return _stale_response(request, copy[1])  # another request renders this page
             if copy is not None:
                 copy = _last_copy(key, generation, recheck=True)  # rendered meanwhile elsewhere?
                 if _current(copy, generation, seen):
@@ -365,7 +393,7 @@ class PageCacheMiddleware:
                 copy = _servable(copy, seen)
             response = self.get_response(request)
             if getattr(response, "database_unavailable", False):
-                return _build_response(request, copy[1], "STALE") if copy else response
+                return _stale_response(request, copy[1]) if copy else response
             if not _response_is_cacheable(request, response):
                 if had_copy and response.status_code < 500:
                     _mark_gone(key, generation)

@@ -121,6 +121,11 @@ class Gunicorn(_Server):
             connection.close()
 
     def start(self):
+        self.launch()
+        self.wait_until_answering()
+
+    def launch(self):
+        """Start the process without waiting for it to answer (start_together)."""
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(  # noqa: S603
                 [
@@ -140,6 +145,8 @@ class Gunicorn(_Server):
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    def wait_until_answering(self):
         try:
             _wait_for(self.answers, self.process, "gunicorn", self.log_path, self.timeout)
         except ServerError:
@@ -167,6 +174,15 @@ class Gunicorn(_Server):
         self.stop()
         if self.own_log_dir:
             shutil.rmtree(self.log_dir, ignore_errors=True)
+
+
+def start_together(servers):
+    """Start gunicorn `servers` side by side: each loads Django meanwhile (on its own core when
+    there are two), so two nodes are up in about the time of one."""
+    for server in servers:
+        server.launch()
+    for server in servers:
+        server.wait_until_answering()
 
 
 class NewsletterWorker(_Server):

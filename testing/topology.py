@@ -29,6 +29,7 @@ from testing.servers import (
     ServerError,
     nginx_missing,
     production_env,
+    start_together,
 )
 
 # The client's address as the nodes see it: nginx connects from loopback.
@@ -141,8 +142,8 @@ class Topology:
             self.manage("load_seed_content")
         for node in self.nodes:
             node.env = self.env
-            node.start()
             stack.callback(node.stop)
+        start_together(self.nodes)
         self.worker = NewsletterWorker(self.env, self.workdir)
         self.worker.start()
         stack.callback(self.worker.stop)
