@@ -93,7 +93,12 @@ def test_clinical_guidance_waits_for_a_medical_reviewer(
         footer = reviewer.get_by_role("navigation", name="Actions (footer)")
         footer.get_by_role("button", name="More actions").click()
         footer.get_by_role("button", name="Approve and Publish").click()
-        expect(reviewer.get_by_role("status")).to_be_visible()
+        # The confirmation says what happened: published, not merely "updated".
+        status = reviewer.get_by_role("status")
+        expect(status).to_contain_text(f"Page '{division.title}' has been published.")
+        expect(status).not_to_contain_text("has been updated")
+        expect(status).not_to_contain_text("permission")  # back on their own dashboard
+        expect(reviewer).to_have_url(live_site.url + "/admin/")
     finally:
         reviewer.context.close()
 
