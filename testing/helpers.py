@@ -24,6 +24,11 @@ QUERY_BUDGET = 21
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 640}}
+# A browser context's init script: every frame keeps the Content-Security-Policy violations it
+# reports in window.__cspViolations (read with frame.evaluate("window.__cspViolations")).
+CSP_VIOLATION_WATCH = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', event =>
+    window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));"""
 
 
 def empty_caches():

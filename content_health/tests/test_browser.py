@@ -3,8 +3,11 @@ moderator gives a page an owner and finds it in the overdue report once its date
 a clinical page waits for a medical reviewer's approval before it goes live; a translator (an
 Editor: edits and translates, does not publish) finds a Spanish page left behind by an English
 edit in the translation report, updates it, and it leaves the report once it is live; a visitor
-answers "No" with a reason and the feedback report shows it."""
+answers "No" with a reason and the feedback report shows it; Wagtail's content checks (the
+editor's Checks panel: axe in the page preview, word count, readability) run under the admin's
+Content-Security-Policy."""
 
+import json
 import re
 
 import pytest
@@ -13,7 +16,7 @@ from playwright.sync_api import expect
 
 from divisions.models import DivisionPage
 from standard_pages.models import StandardPage
-from testing.helpers import signed_in_admin_tab, translated_division
+from testing.helpers import CSP_VIOLATION_WATCH, signed_in_admin_tab, translated_division
 
 pytestmark = pytest.mark.browser
 
@@ -181,3 +184,38 @@ def test_a_visitor_answers_no_with_a_reason_and_the_report_shows_it(
     expect(row).to_contain_text("It is out of date or wrong")
     expect(row).to_contain_text("The phone number has changed.")
     expect(row).to_contain_text("0 / 1")
+
+
+def test_the_editors_checks_panel_runs_its_content_checks_under_the_admin_csp(
+    live_site, moderator_page
+):
+    page = moderator_page
+    page.context.add_init_script(CSP_VIOLATION_WATCH)
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message))
+    division = DivisionPage.objects.get(slug="field-operations", locale__language_code="en")
+    # A draft that opens with a Subheading (level 3) straight under the page's title: the slip
+    # the block's help text warns about.
+    division.body = json.dumps(
+        [{"type": "heading", "value": {"text": "Where we are", "level": "h3"}}]
+    )
+    division.save_revision()
+
+    page.goto(f"{live_site.url}/admin/pages/{division.pk}/edit/")
+    page.get_by_role("button", name="Toggle checks").click()
+    checks = page.locator("[data-side-panel='checks']")
+    # The checks wait for the preview to render; on a busy machine that takes seconds.
+    expect(checks.locator("[data-content-word-count]")).to_have_text(
+        re.compile(r"^[1-9]\d*$"), timeout=30_000
+    )
+    expect(checks.locator("[data-content-readability-score]")).to_have_text(
+        re.compile("^(Good|Fair|Complex)$")
+    )
+    # axe ran in the preview and found the slip.
+    expect(checks).to_contain_text("Incorrect heading hierarchy")
+    expect(checks.locator("[data-content-checker-count]")).not_to_have_text("0")
+    assert {frame.url: frame.evaluate("window.__cspViolations") for frame in page.frames} == {
+        frame.url: [] for frame in page.frames
+    }
+    # Wagtail itself logs what axe found ("axe.run results") as an error; nothing else may fail.
+    assert [m.text for m in console_errors if not m.text.startswith("axe.run results")] == []
