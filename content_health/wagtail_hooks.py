@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
-from django.utils.translation import gettext
+
+# Wagtail's own messages, in Wagtail's translations: called by another name so that
+# `make messages` does not copy them into the site's catalogues (which would then override them).
+from django.utils.translation import gettext as wagtail_translation
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
@@ -150,14 +153,14 @@ def workflow_actions_say_what_happened(request, page):
     if live_now is not None and live_now != page.live_revision_id:
         title = {"page_title": page.get_admin_display_title()}
         updated = admin_messages.render(
-            gettext("Page '%(page_title)s' has been updated.") % title, None
+            wagtail_translation("Page '%(page_title)s' has been updated.") % title, None
         )
         # Reading the queued messages takes them out of the queue: put back all but Wagtail's.
         for message in list(messages.get_messages(request)):
             if message.message != updated:
                 messages.add_message(request, message.level, message.message, message.extra_tags)
         admin_messages.success(
-            request, gettext("Page '%(page_title)s' has been published.") % title
+            request, wagtail_translation("Page '%(page_title)s' has been published.") % title
         )
     if not PageWorkersMenuItem("", "").is_shown(request):
         return redirect("wagtailadmin_home")
