@@ -3,13 +3,14 @@ confirmed subscribers per topic at the end of each of the last twelve months, an
 and failed for each update sent in that time. Small SVG charts drawn on the server with the
 same figures in tables (bostonems_site/admin_charts.py).
 
-A constant number of queries however many subscribers and mailings there are: one for the
-topics' monthly counts, one for the mailings' delivery counts. Subscribers are counted under
+A constant number of queries however many subscribers and mailings there are: the topics,
+their subscribers grouped by month, and the mailings' delivery counts. Subscribers are counted under
 the topics they hold now (the history of their choices is not kept)."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateField, F, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
@@ -19,37 +20,33 @@ from newsletter.models import Delivery, Interest, Mailing, Subscriber
 MAILINGS_SHOWN = 10
 
 
-def month_end(first_day):
-    """The moment the month that starts on `first_day` ends (the start of the next)."""
-    next_month = (first_day + timedelta(days=32)).replace(day=1)
-    return timezone.make_aware(datetime.combine(next_month, time.min))
-
-
-def subscribed_at(moment):
-    """Topic→subscriber pairs whose subscriber was confirmed and not unsubscribed at `moment`."""
-    return (
-        Q(subscribers__confirmed_at__lt=moment)
-        & ~Q(subscribers__status=Subscriber.Status.PENDING)
-        & (
-            Q(subscribers__unsubscribed_at__isnull=True)
-            | Q(subscribers__unsubscribed_at__gte=moment)
-        )
-    )
-
-
 def subscribers_chart(today):
+    """Each topic's confirmed subscribers at the end of each month (now, for this month). The
+    pairs of topic and subscriber are read once, grouped by the months the subscriber confirmed
+    and left: confirmed by the end of a month means confirmed in it or before, still there at
+    its end means not left in it or before. (A count per month in SQL read every pair twelve
+    times: 250 ms with 20,000 subscribers on a busy machine.)"""
     months = last_twelve_months(today)
-    now = timezone.now()
-    ends = [min(month_end(month), now) for month in months]
-    columns = {
-        f"month_{index}": Count("subscribers", filter=subscribed_at(end))
-        for index, end in enumerate(ends)
-    }
-    topics = Interest.objects.sources().annotate(**columns)
-    rows = [
-        (topic.name, [getattr(topic, f"month_{index}") for index in range(len(months))])
-        for topic in topics.order_by(F("sort_order").asc(nulls_last=True), "pk")
-    ]
+    topics = list(Interest.objects.sources().order_by(F("sort_order").asc(nulls_last=True), "pk"))
+    groups = (
+        Subscriber.interests.through.objects.filter(
+            interest__in=[topic.pk for topic in topics], subscriber__confirmed_at__isnull=False
+        )
+        .exclude(subscriber__status=Subscriber.Status.PENDING)
+        .annotate(
+            joined=TruncMonth("subscriber__confirmed_at", output_field=DateField()),
+            left=TruncMonth("subscriber__unsubscribed_at", output_field=DateField()),
+        )
+        .values_list("interest_id", "joined", "left")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = {topic.pk: [0] * len(months) for topic in topics}
+    for interest_id, joined, left, count in groups:
+        for index, month in enumerate(months):
+            if joined <= month and (left is None or left > month):
+                counts[interest_id][index] += count
+    rows = [(topic.name, counts[topic.pk]) for topic in topics]
     return monthly_chart("Confirmed subscribers per topic, last 12 months", months, rows)
 
 
