@@ -1,8 +1,7 @@
 """The "Content health" panel on the admin home page: pages overdue for review and broken
 links per section, "Was this page helpful?" answers per section over the last 12 months and
-translations left to do per language. Each figure is drawn as a small bar chart in SVG on the
-server (no charting library, nothing from another origin) and given again in a table, which is
-what screen readers read: the picture is decorative."""
+translations left to do per language. Each is a small SVG bar chart drawn on the server with
+the same figures in a table (bostonems_site/admin_charts.py)."""
 
 from collections import Counter
 from datetime import timedelta
@@ -11,48 +10,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
+from bostonems_site.admin_charts import bar_chart
 from content_health.admin_views import section_of, section_titles
 from content_health.models import BrokenLink, PageFeedback
 from content_health.reviews import pages_with_review_state
 from content_health.translations import MISSING, OUT_OF_DATE, counts_per_language
-
-BAR_WIDTH = 260  # SVG units for the longest bar
-ROW_HEIGHT = 22
-LABEL_WIDTH = 150
-
-
-def bar_chart(title, series, rows):
-    """A chart of `rows` [(label, [value per series])] for the template: bar geometry
-    computed here, so the template only places rectangles."""
-    largest = max([value for _, values in rows for value in values] + [1])
-    bars_per_row = len(series)
-    drawn = []
-    for index, (label, values) in enumerate(rows):
-        top = index * ROW_HEIGHT * bars_per_row
-        drawn.append(
-            {
-                "label": label,
-                "label_y": top + ROW_HEIGHT * bars_per_row / 2 + 4,
-                "values": values,
-                "bars": [
-                    {
-                        "y": top + position * ROW_HEIGHT + 3,
-                        "width": round(BAR_WIDTH * value / largest, 1),
-                        "value": value,
-                        "text_x": LABEL_WIDTH + round(BAR_WIDTH * value / largest, 1) + 4,
-                        "series": position,
-                    }
-                    for position, value in enumerate(values)
-                ],
-            }
-        )
-    return {
-        "title": title,
-        "series": series,
-        "rows": drawn,
-        "height": max(len(rows), 1) * ROW_HEIGHT * bars_per_row,
-        "label_width": LABEL_WIDTH,
-    }
 
 
 def review_and_link_chart(today):

@@ -1,8 +1,14 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
+
+# Wagtail's own messages, in Wagtail's translations: called by another name so that
+# `make messages` does not copy them into the site's catalogues (which would then override them).
+from django.utils.translation import gettext as wagtail_translation
 from wagtail import hooks
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 
 from bostonems_site.roles import PagePermissions
 from content_health import admin_views
@@ -127,3 +133,35 @@ def publish_says_it_skips_the_review(menu_items, request, context):
     for item in menu_items:
         if item.name == "action-publish":
             item.label = "Publish now, cancelling the review"
+
+
+@hooks.register("after_edit_page")
+def workflow_actions_say_what_happened(request, page):
+    """Wagtail confirms every workflow action taken in the editor with "has been updated", so
+    "Approve and Publish" read like a saved draft although the page went live: when the action
+    published the page, the confirmation says so in Wagtail's own words for a publish.
+
+    Wagtail then shows the page's section in the explorer, which a reviewer with no page
+    permissions of their own (a medical reviewer) may not open: they were greeted with
+    "Sorry, you do not have permission". They go back to their dashboard instead.
+
+    `page` is the editor's copy, loaded before the action: its live revision is the one
+    visitors saw before; the database has the one they see now."""
+    if not request.POST.get("workflow-action-name"):
+        return None
+    live_now = Page.objects.filter(pk=page.pk).values_list("live_revision_id", flat=True).first()
+    if live_now is not None and live_now != page.live_revision_id:
+        title = {"page_title": page.get_admin_display_title()}
+        updated = admin_messages.render(
+            wagtail_translation("Page '%(page_title)s' has been updated.") % title, None
+        )
+        # Reading the queued messages takes them out of the queue: put back all but Wagtail's.
+        for message in list(messages.get_messages(request)):
+            if message.message != updated:
+                messages.add_message(request, message.level, message.message, message.extra_tags)
+        admin_messages.success(
+            request, wagtail_translation("Page '%(page_title)s' has been published.") % title
+        )
+    if not PageWorkersMenuItem("", "").is_shown(request):
+        return redirect("wagtailadmin_home")
+    return None

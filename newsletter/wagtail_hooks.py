@@ -30,6 +30,7 @@ from wagtail.snippets.views import snippets
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from bostonems_site.visibility import is_public
+from newsletter.dashboard import NewsletterPanel
 from newsletter.models import Interest, Subscriber
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -331,3 +332,10 @@ def send_to_subscribers_button(page, user, view_name, next_url=None):
             icon_name="mail",
             priority=90,
         )
+
+
+@hooks.register("construct_homepage_panels")
+def newsletter_panel(request, panels):
+    """Subscriber figures are for those who may see the subscribers (Newsletter managers)."""
+    if request.user.has_perm("newsletter.view_subscriber"):
+        panels.append(NewsletterPanel())

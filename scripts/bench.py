@@ -118,7 +118,8 @@ def manage(env, *args, root=ROOT):
 
 
 # The admin home page (its Content health panel reads every page's review state, feedback,
-# broken links and each language's translations) rendered in-process as a signed-in
+# broken links and each language's translations; its Newsletter panel counts subscribers per
+# topic month by month and the latest mailings' deliveries) rendered in-process as a signed-in
 # administrator: median and slowest of ten renders after one warm-up, in milliseconds.
 ADMIN_DASHBOARD_TIMING = """
 import statistics, time

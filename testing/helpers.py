@@ -24,6 +24,11 @@ QUERY_BUDGET = 21
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 320, "height": 640}}
+# A browser context's init script: every frame keeps the Content-Security-Policy violations it
+# reports in window.__cspViolations (read with frame.evaluate("window.__cspViolations")).
+CSP_VIOLATION_WATCH = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', event =>
+    window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));"""
 
 
 def empty_caches():
@@ -116,20 +121,29 @@ def show_logo_and_social_links():
     site_settings.save()
 
 
-def arabic_division(slug="training"):
-    """The division translated into Arabic (right to left) and published, with its parents."""
+def translated_division(language_code, title, slug="training"):
+    """The division translated into `language_code` (a real translation, same translation key)
+    and published with its parents: the sample translations are not in `seeded_site` or
+    `live_site`."""
     from wagtail.models import Locale
 
     from divisions.models import DivisionPage
 
     english = DivisionPage.objects.get(slug=slug, locale__language_code="en")
-    arabic = english.copy_for_translation(Locale.objects.get(language_code="ar"), copy_parents=True)
-    for ancestor in arabic.get_ancestors().filter(depth__gt=1).specific():
+    translation = english.copy_for_translation(
+        Locale.objects.get(language_code=language_code), copy_parents=True
+    )
+    for ancestor in translation.get_ancestors().filter(depth__gt=1).specific():
         if not ancestor.live:
             ancestor.save_revision().publish()
-    arabic.title = "قسم التدريب"
-    arabic.save_revision().publish()
-    return arabic
+    translation.title = title
+    translation.save_revision().publish()
+    return translation
+
+
+def arabic_division(slug="training"):
+    """The division translated into Arabic (right to left) and published, with its parents."""
+    return translated_division("ar", "قسم التدريب", slug)
 
 
 def load_every_language():

@@ -12,6 +12,7 @@ import pytest
 from wagtail.models import Site
 
 from testing.helpers import (
+    CSP_VIOLATION_WATCH,
     FOCUSABLE,
     axe_violations,
     load_every_language,
@@ -168,11 +169,7 @@ def editor_page(live_site, browser, django_user_model):
     """Chromium signed in to the Wagtail admin through its login form."""
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a long password 1")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_init_script(
-        """window.__cspViolations = [];
-        document.addEventListener('securitypolicyviolation', event =>
-            window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));"""
-    )
+    context.add_init_script(CSP_VIOLATION_WATCH)
     page = context.new_page()
     page.goto(live_site.url + "/admin/login/")
     page.fill("#id_username", "editor")
