@@ -276,25 +276,27 @@ def test_an_emptied_shared_cache_never_revives_old_local_copies(client, seeded_s
 
 def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site):
     import datetime
-    import time as clock
 
+    import time_machine
     from django.utils import timezone
 
     from testing.helpers import show_site_alert
 
-    show_site_alert(
-        message="Park off main arteries.",
-        starts_at=timezone.now() + datetime.timedelta(seconds=1),
-        ends_at=timezone.now() + datetime.timedelta(seconds=2),
-    )
-
-    assert "Snow emergency" not in client.get("/").content.decode()
-    assert client.get("/")["X-Cache"] == "HIT"
-    clock.sleep(1.1)  # the start passes without anyone saving anything
-    started = client.get("/")
-    assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
-    clock.sleep(1.0)  # and the end
-    assert "Snow emergency" not in client.get("/").content.decode()
+    # The clock is moved, not waited on: a slow first render must not pass the start by itself.
+    now = timezone.now()
+    with time_machine.travel(now, tick=False) as clock:
+        show_site_alert(
+            message="Park off main arteries.",
+            starts_at=now + datetime.timedelta(minutes=1),
+            ends_at=now + datetime.timedelta(minutes=2),
+        )
+        assert "Snow emergency" not in client.get("/").content.decode()
+        assert client.get("/")["X-Cache"] == "HIT"
+        clock.shift(datetime.timedelta(seconds=61))  # the start passes without anyone saving
+        started = client.get("/")
+        assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
+        clock.shift(datetime.timedelta(seconds=60))  # and the end
+        assert "Snow emergency" not in client.get("/").content.decode()
 
 
 def _lock_key(path):
