@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from testing.layout import project_packages  # noqa: E402
+
 EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
 
 # module -> (the test files that cover it, whether its tests use the database). Tests that use
@@ -68,23 +71,8 @@ MODULES = {
     ),
     "page_cache/purge.py": (["page_cache/tests/test_page_cache.py"], True),
 }
-# Everything a test run needs besides the Python packages (copied, not mutated).
-SOURCE_PACKAGES = [
-    "bostonems_site",
-    "page_cache",
-    "rate_limits",
-    "testing",
-    "tests",
-    "site_alerts",
-    "divisions",
-    "media_library",
-    "newsletter",
-    "news",
-    "standard_pages",
-    "search",
-    "guidance",
-    "content_health",
-]
+# What a test run needs: the project's packages (mutmut copies them into mutants/, where the
+# tests run), and these files and folders besides.
 ALSO_COPY = ["conftest.py", "pytest.ini", "manage.py", "templates", "static", "locale"]
 # Browser and fault-suite tests take minutes each; the modules above are covered without them.
 PYTEST_ARGS = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
@@ -122,7 +110,7 @@ def setup_cfg(module, tests):
 
     return (
         "[mutmut]\n"
-        f"source_paths={lines(SOURCE_PACKAGES)}\n"
+        f"source_paths={lines(project_packages(ROOT))}\n"
         f"only_mutate={lines([module])}\n"
         f"also_copy={lines(ALSO_COPY)}\n"
         f"pytest_add_cli_args_test_selection={lines(tests)}\n"
