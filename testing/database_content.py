@@ -97,9 +97,30 @@ class DatabaseContent:
 
 
 @pytest.fixture(scope="session")
-def database_content(django_db_setup, django_db_blocker):
+def database_content(request, django_db_setup, django_db_blocker):
+    """With --reuse-db (as `make mutation` runs each mutant) the next session takes its "empty"
+    state from the database this one leaves: so it is left as the migrations made it, not
+    flushed by a transactional test or holding the seed."""
+    reused = request.config.getoption("reuse_db", False)
     with django_db_blocker.unblock():
-        return DatabaseContent()
+        if reused:
+            _check_reused_database()
+        content = DatabaseContent()
+    yield content
+    if reused:
+        with django_db_blocker.unblock():
+            content.switch_to(EMPTY)
+
+
+def _check_reused_database():
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():  # every migrated database has the default locale
+        pytest.exit(
+            "The reused test database was left emptied by an interrupted session: "
+            "run once with --create-db.",
+            returncode=2,
+        )
 
 
 def pytest_collection_modifyitems(items):
