@@ -18,13 +18,20 @@ so the state is forgotten after them and restored from its snapshot for the next
 """
 
 import json
+import os
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 EMPTY, SEEDED, TRANSLATED = "empty", "seeded", "translated"
+# A folder where the seeded states' snapshots, once built, are kept for later sessions (which
+# then load them instead of the seed): `make mutation` runs the same tests in a new session for
+# each of hundreds of mutants, on unchanged seed content, and building the seed took longer than
+# the tests. Unset (every other run): each session builds its own, from the current seed code.
+KEPT_SNAPSHOTS = os.environ.get("TEST_DATABASE_SNAPSHOTS")
 # The fixtures that ask for each state; a test that asks for none gets the migrated database.
 STATE_FIXTURES = {
     TRANSLATED: {"translated_site"},
@@ -81,6 +88,9 @@ class DatabaseContent:
     def switch_to(self, state):
         if state == self.current:
             return
+        kept = KEPT_SNAPSHOTS and Path(KEPT_SNAPSHOTS) / f"{state}.json"
+        if state not in self.snapshots and kept and kept.is_file():
+            self.snapshots[state] = kept.read_text()
         if state in self.snapshots:
             restore(self.snapshots[state])
         else:
@@ -89,6 +99,9 @@ class DatabaseContent:
             options = {} if state == TRANSLATED else {"without_translations": True}
             call_command("load_seed_content", stdout=StringIO(), **options)
             self.snapshots[state] = snapshot()
+            if kept:
+                kept.with_suffix(".partial").write_text(self.snapshots[state])
+                kept.with_suffix(".partial").replace(kept)
         self.current = state
 
     def forget(self):
