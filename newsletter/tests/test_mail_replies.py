@@ -4,6 +4,7 @@ later, then counts as failed after NEWSLETTER_MAIL_MAX_TRIES; a message refused 
 fails at once; neither holds up anyone else's email. Only the server itself failing
 (connection, login, a 421 "closing") pauses the worker, and then nothing is lost."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -116,6 +117,27 @@ def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_s
     assert run_worker() == 0
     assert smtp.replies_to("bad@example.org", "DATA") == [REJECTED]
     assert smtp.replies_to("refused@example.org", "DATA") == [REJECTED]
+
+
+def test_a_long_refusal_is_kept_as_far_as_it_fits_and_logged_whole(
+    smtp, news_topic, run_worker, caplog
+):
+    """Mail servers may explain a refusal at length: the record keeps the first 255
+    characters (the column's size: PostgreSQL refuses more, and the outcome could never be
+    recorded), and the log names the subscriber or delivery with the whole reply."""
+    long_reply = "554 5.7.1 Rejected by the recipient's policy" + "; see the provider's help" * 12
+    (bad,) = awaiting_confirmation("bad@example.org")
+    mailing_to(news_topic, "refused@example.org")
+    smtp.script("bad@example.org", data=[long_reply])
+    smtp.script("refused@example.org", data=[long_reply])
+
+    with caplog.at_level(logging.WARNING):
+        assert run_worker() == 0
+    bad.refresh_from_db()
+    refused = delivery_to("refused@example.org")
+    assert bad.mail_error == refused.error == long_reply[:255]
+    assert f"Email to subscriber {bad.pk} failed: {long_reply}" in caplog.text
+    assert f"Delivery {refused.pk} failed: {long_reply}" in caplog.text
 
 
 def test_a_message_refused_for_now_too_often_counts_as_failed(
