@@ -52,7 +52,7 @@ def delivery_to(address):
 
 
 def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
-    smtp, news_topic, run_worker, time_machine
+    smtp, news_topic, run_worker, time_machine, caplog
 ):
     time_machine.move_to(timezone.now(), tick=False)
     grey, fine = awaiting_confirmation("grey@example.org", "fine@example.org")
@@ -60,7 +60,17 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
     smtp.script("grey@example.org", rcpt=[GREYLISTED])
     smtp.script("reader-grey@example.org", rcpt=[GREYLISTED])
 
-    assert run_worker() == 2
+    with caplog.at_level(logging.INFO, logger="newsletter"):
+        assert run_worker() == 2
+    # The log says who waits and why (no warning: nothing failed yet).
+    delivery = delivery_to("reader-grey@example.org")
+    assert f"Email to subscriber {grey.pk} refused for now: {GREYLISTED}" in caplog.text
+    assert f"Delivery {delivery.pk} refused for now: {GREYLISTED}" in caplog.text
+    assert not [
+        record
+        for record in caplog.records
+        if record.name.startswith("newsletter") and record.levelno >= logging.WARNING
+    ]
     assert smtp.recipients() == ["fine@example.org", "reader@example.org"]
     grey.refresh_from_db()
     assert grey.mail_due == Mail.CONFIRMATION  # still to be sent
