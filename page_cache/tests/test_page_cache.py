@@ -274,26 +274,28 @@ def test_an_emptied_shared_cache_never_revives_old_local_copies(client, seeded_s
     assert "Changed behind the cache&#x27;s back" in response.content.decode()
 
 
-def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site):
+def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site, time_machine):
+    """Time is moved, not waited for: with real seconds a slow render (a busy machine) could
+    reach the alert's start before the second request."""
     import datetime
-    import time as clock
 
     from django.utils import timezone
 
     from testing.helpers import show_site_alert
 
+    time_machine.move_to(timezone.now(), tick=False)
     show_site_alert(
         message="Park off main arteries.",
-        starts_at=timezone.now() + datetime.timedelta(seconds=1),
-        ends_at=timezone.now() + datetime.timedelta(seconds=2),
+        starts_at=timezone.now() + datetime.timedelta(seconds=2),
+        ends_at=timezone.now() + datetime.timedelta(seconds=4),
     )
 
     assert "Snow emergency" not in client.get("/").content.decode()
     assert client.get("/")["X-Cache"] == "HIT"
-    clock.sleep(1.1)  # the start passes without anyone saving anything
+    time_machine.shift(datetime.timedelta(seconds=2))  # the start passes, nobody saves anything
     started = client.get("/")
     assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
-    clock.sleep(1.0)  # and the end
+    time_machine.shift(datetime.timedelta(seconds=2))  # and the end
     assert "Snow emergency" not in client.get("/").content.decode()
 
 
