@@ -64,8 +64,8 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
         assert run_worker() == 2
     # The log says who waits and why (no warning: nothing failed yet).
     delivery = delivery_to("reader-grey@example.org")
-    assert f"Email to subscriber {grey.pk} refused for now: {GREYLISTED}" in caplog.text
-    assert f"Delivery {delivery.pk} refused for now: {GREYLISTED}" in caplog.text
+    assert f"Email to subscriber {grey.pk} refused for now: {GREYLISTED}" in caplog.messages
+    assert f"Delivery {delivery.pk} refused for now: {GREYLISTED}" in caplog.messages
     assert not [
         record
         for record in caplog.records
@@ -146,8 +146,8 @@ def test_a_long_refusal_is_kept_as_far_as_it_fits_and_logged_whole(
     bad.refresh_from_db()
     refused = delivery_to("refused@example.org")
     assert bad.mail_error == refused.error == long_reply[:255]
-    assert f"Email to subscriber {bad.pk} failed: {long_reply}" in caplog.text
-    assert f"Delivery {refused.pk} failed: {long_reply}" in caplog.text
+    assert f"Email to subscriber {bad.pk} failed: {long_reply}" in caplog.messages
+    assert f"Delivery {refused.pk} failed: {long_reply}" in caplog.messages
 
 
 def test_a_message_refused_for_now_too_often_counts_as_failed(
