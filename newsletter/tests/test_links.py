@@ -247,6 +247,26 @@ def test_changing_topics_on_the_preferences_page(client, confirmed, interests):
     assert TEXTS.saved_message in text_of(client.get(url))
 
 
+def test_saving_topics_from_the_first_emails_preferences_link_confirms_then(
+    client, pending, interests, run_worker, time_machine
+):
+    """The preferences link proves the mailbox as the confirmation link does: saving there
+    subscribes Pat, records when (the consent record), and cancels the waiting email."""
+    subscriber, message = pending
+    _, url = link_in(message, "preferences")
+    Subscriber.objects.filter(pk=subscriber.pk).update(mail_due=Subscriber.Mail.CONFIRMATION)
+    time_machine.move_to(timezone.now(), tick=False)
+    response = client.post(url, {"action": "save", "interests": [interests[1].slug]})
+    assert response.status_code == 302
+    assert run_worker() == 0 and len(mail.outbox) == 1
+    subscriber.refresh_from_db()
+    assert (subscriber.status, subscriber.confirmed_at, subscriber.mail_due) == (
+        Status.CONFIRMED,
+        timezone.now(),
+        "",
+    )
+
+
 def test_unticking_every_topic_asks_to_unsubscribe_then_unsubscribes(client, confirmed, interests):
     subscriber, url = confirmed
     response = client.post(url, {"action": "save"})

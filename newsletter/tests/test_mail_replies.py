@@ -75,6 +75,7 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
     grey.refresh_from_db()
     assert grey.mail_due == Mail.CONFIRMATION  # still to be sent
     assert grey.mail_error == GREYLISTED
+    assert (grey.mail_refusals, grey.mail_failures) == (1, 1)  # the next wait doubles
     assert grey.mail_retry_at == timezone.now() + timedelta(minutes=2)
     assert delivery_to("reader-grey@example.org").status == Delivery.Status.QUEUED
 
@@ -114,6 +115,8 @@ def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_s
     ]
     bad.refresh_from_db()
     assert bad.mail_due == "" and bad.mail_error == REJECTED  # failed, not tried again
+    # The manager's inspect page counts one failed attempt; no retry is pending.
+    assert (bad.mail_failures, bad.mail_refusals, bad.mail_retry_at) == (1, 0, None)
     refused = delivery_to("refused@example.org")
     assert (refused.status, refused.error) == (Delivery.Status.FAILED, REJECTED)
     assert mailing.progress() == {"queued": 0, "sent": 2, "failed": 1, "skipped": 0}
