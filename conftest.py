@@ -4,6 +4,7 @@ helpers to build published page trees."""
 import contextlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -75,10 +76,14 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_tmp(tmp_path_factory):
     """Files the seed and the tests upload (images, videos, captions) live for the whole session
-    in a temporary MEDIA_ROOT, not in the project's media/."""
+    in a temporary MEDIA_ROOT, not in the project's media/; beside the kept database snapshots
+    when there are (their rows name the seed's files: testing/database_content.py)."""
     from django.test import override_settings
 
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+    from testing.database_content import KEPT_SNAPSHOTS
+
+    media = Path(KEPT_SNAPSHOTS, "media") if KEPT_SNAPSHOTS else tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(media)):
         yield
 
 

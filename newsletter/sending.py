@@ -87,8 +87,9 @@ def deliver(mailing_id):
     """Send every queued delivery of a mailing that is due now (not waiting for a retry).
     Returns the number sent now."""
     mailing = Mailing.objects.select_related("page", "interest").get(pk=mailing_id)
-    # A page made private or unpublished since the mailing started is not sent (skipped).
-    page = mailing.page.specific if mailing.page and is_public(mailing.page) else None
+    # Whether it may still be sent is checked for each delivery (still_visible): an editor
+    # may take the page down while a large mailing is being sent.
+    page = mailing.page.specific if mailing.page else None
     queued = (
         mailing.deliveries.filter(status=Delivery.Status.QUEUED)
         .exclude(retry_at__gt=timezone.now())

@@ -16,6 +16,7 @@ docs/mutation-equivalents.md; any other survivor fails the run. The last line is
     python scripts/mutation.py rate_limits/counters.py   # one or more of them
 """
 
+import concurrent.futures
 import json
 import os
 import re
@@ -27,6 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from testing.layout import project_packages  # noqa: E402
+
 EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
 
 # module -> (the test files that cover it, whether its tests use the database). Tests that use
@@ -47,6 +51,7 @@ MODULES = {
             "newsletter/tests/test_links.py",
             "newsletter/tests/test_resilience.py",
             "newsletter/tests/test_send_time_checks.py",
+            "newsletter/tests/test_mail_replies.py",
         ],
         True,
     ),
@@ -60,31 +65,16 @@ MODULES = {
         True,
     ),
     "page_cache/middleware.py": (
-        [
-            "page_cache/tests/test_page_cache.py",
-            "page_cache/tests/test_file_cache.py",
-        ],
+        ["page_cache/tests/test_page_cache.py", "page_cache/tests/test_cache_bounds.py"],
         True,
     ),
-    "page_cache/purge.py": (["page_cache/tests/test_page_cache.py"], True),
+    "page_cache/purge.py": (
+        ["page_cache/tests/test_page_cache.py", "page_cache/tests/test_fragments.py"],
+        True,
+    ),
 }
-# Everything a test run needs besides the Python packages (copied, not mutated).
-SOURCE_PACKAGES = [
-    "bostonems_site",
-    "page_cache",
-    "rate_limits",
-    "testing",
-    "tests",
-    "site_alerts",
-    "divisions",
-    "media_library",
-    "newsletter",
-    "news",
-    "standard_pages",
-    "search",
-    "guidance",
-    "content_health",
-]
+# What a test run needs: the project's packages (mutmut copies them into mutants/, where the
+# tests run), and these files and folders besides.
 ALSO_COPY = ["conftest.py", "pytest.ini", "manage.py", "templates", "static", "locale"]
 # Browser and fault-suite tests take minutes each; the modules above are covered without them.
 PYTEST_ARGS = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
@@ -122,7 +112,7 @@ def setup_cfg(module, tests):
 
     return (
         "[mutmut]\n"
-        f"source_paths={lines(SOURCE_PACKAGES)}\n"
+        f"source_paths={lines(project_packages(ROOT))}\n"
         f"only_mutate={lines([module])}\n"
         f"also_copy={lines(ALSO_COPY)}\n"
         f"pytest_add_cli_args_test_selection={lines(tests)}\n"
@@ -130,14 +120,22 @@ def setup_cfg(module, tests):
     )
 
 
+class MutmutFailed(Exception):
+    """mutmut could not run a module (its clean test run failed, say)."""
+
+
 def mutate(module, tests, uses_database, listed):
-    """Run mutmut on one module; returns (killed, total, survivors). Shows the change each
-    survivor not in `listed` made."""
+    """Run mutmut on one module; returns (killed, total, survivors, report), the report
+    showing the change each survivor not in `listed` made."""
     workdir = Path(tempfile.mkdtemp(prefix="bostonems-mutation-"))
+    report = []
     try:
         project_copy(workdir)
         (workdir / "setup.cfg").write_text(setup_cfg(module, tests))
         env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        # Each mutant's session loads the seed content built by the first one (it is the same).
+        env["TEST_DATABASE_SNAPSHOTS"] = str(workdir / "database-snapshots")
+        (workdir / "database-snapshots").mkdir()
         mutmut = [sys.executable, "-m", "mutmut"]
         children = "1" if uses_database else str(os.cpu_count() or 2)
         started = time.monotonic()
@@ -149,29 +147,35 @@ def mutate(module, tests, uses_database, listed):
             text=True,
         )
         if run.returncode:
-            sys.exit(f"mutmut failed on {module}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+            raise MutmutFailed(
+                f"mutmut failed on {module}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+            )
         subprocess.run([*mutmut, "export-cicd-stats"], cwd=workdir, env=env, capture_output=True)
         stats = json.loads((workdir / "mutants" / "mutmut-cicd-stats.json").read_text())
         results = subprocess.run(
             [*mutmut, "results"], cwd=workdir, env=env, capture_output=True, text=True
         ).stdout
+        # A mutant that makes the tests hang (mutmut's time limit) is noticed as surely as one
+        # that fails them: CI would stop at its own limit.
+        detected = (": killed", ": timeout")
         survivors = [
             line.split(":")[0].strip()
             for line in results.splitlines()
-            if line.strip() and not line.rstrip().endswith(": killed")
+            if line.strip() and not line.rstrip().endswith(detected)
         ]
         for name in survivors:
             if name not in listed:
                 show = subprocess.run(
                     [*mutmut, "show", name], cwd=workdir, env=env, capture_output=True, text=True
                 )
-                print(show.stdout)
-        print(
-            f"{module}: {stats['killed']} of {stats['total']} killed "
-            f"({time.monotonic() - started:.0f} s)",
-            flush=True,
+                report.append(show.stdout)
+        timeouts = stats.get("timeout", 0)
+        killed = stats["killed"] + timeouts
+        report.append(
+            f"{module}: {killed} of {stats['total']} killed ({timeouts} by a time-out; "
+            f"{time.monotonic() - started:.0f} s)"
         )
-        return stats["killed"], stats["total"], survivors
+        return killed, stats["total"], survivors, "\n".join(report)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -181,20 +185,32 @@ def main(selected):
     if unknown:
         sys.exit(f"Not a module this runs on: {', '.join(sorted(unknown))}")
     listed = equivalents()
-    killed = total = 0
-    unexplained = []
-    for module, (tests, uses_database) in MODULES.items():
-        if selected and module not in selected:
-            continue
-        module_killed, module_total, survivors = mutate(module, tests, uses_database, listed)
-        killed += module_killed
-        total += module_total
-        for name in survivors:
-            if name in listed:
-                print(f"  equivalent: {name} ({listed[name]})")
-            else:
-                unexplained.append(name)
-                print(f"  SURVIVED: {name} (its change is shown above)")
+    modules = [module for module in MODULES if not selected or module in selected]
+    # Modules run side by side, one per core, each in its own copy with its own test database;
+    # the slow ones (database tests, one mutant at a time) start first.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = {
+            module: pool.submit(mutate, module, *MODULES[module], listed)
+            for module in sorted(modules, key=lambda module: not MODULES[module][1])
+        }
+        killed = total = 0
+        unexplained = []
+        for module in modules:
+            try:
+                module_killed, module_total, survivors, report = runs[module].result()
+            except MutmutFailed as failure:
+                for run in runs.values():
+                    run.cancel()
+                sys.exit(str(failure))
+            print(report, flush=True)
+            killed += module_killed
+            total += module_total
+            for name in survivors:
+                if name in listed:
+                    print(f"  equivalent: {name} ({listed[name]})")
+                else:
+                    unexplained.append(name)
+                    print(f"  SURVIVED: {name} (its change is shown above)")
     if unexplained:
         print(
             f"{len(unexplained)} survivor(s) neither killed nor listed in "

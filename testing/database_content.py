@@ -18,13 +18,20 @@ so the state is forgotten after them and restored from its snapshot for the next
 """
 
 import json
+import os
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 EMPTY, SEEDED, TRANSLATED = "empty", "seeded", "translated"
+# A folder where the seeded states' snapshots, once built, are kept for later sessions (which
+# then load them instead of the seed): `make mutation` runs the same tests in a new session for
+# each of hundreds of mutants, on unchanged seed content, and building the seed took longer than
+# the tests. Unset (every other run): each session builds its own, from the current seed code.
+KEPT_SNAPSHOTS = os.environ.get("TEST_DATABASE_SNAPSHOTS")
 # The fixtures that ask for each state; a test that asks for none gets the migrated database.
 STATE_FIXTURES = {
     TRANSLATED: {"translated_site"},
@@ -81,6 +88,9 @@ class DatabaseContent:
     def switch_to(self, state):
         if state == self.current:
             return
+        kept = KEPT_SNAPSHOTS and Path(KEPT_SNAPSHOTS) / f"{state}.json"
+        if state not in self.snapshots and kept and kept.is_file():
+            self.snapshots[state] = kept.read_text()
         if state in self.snapshots:
             restore(self.snapshots[state])
         else:
@@ -89,6 +99,9 @@ class DatabaseContent:
             options = {} if state == TRANSLATED else {"without_translations": True}
             call_command("load_seed_content", stdout=StringIO(), **options)
             self.snapshots[state] = snapshot()
+            if kept:
+                kept.with_suffix(".partial").write_text(self.snapshots[state])
+                kept.with_suffix(".partial").replace(kept)
         self.current = state
 
     def forget(self):
@@ -97,9 +110,30 @@ class DatabaseContent:
 
 
 @pytest.fixture(scope="session")
-def database_content(django_db_setup, django_db_blocker):
+def database_content(request, django_db_setup, django_db_blocker):
+    """With --reuse-db (as `make mutation` runs each mutant) the next session takes its "empty"
+    state from the database this one leaves: so it is left as the migrations made it, not
+    flushed by a transactional test or holding the seed."""
+    reused = request.config.getoption("reuse_db", False)
     with django_db_blocker.unblock():
-        return DatabaseContent()
+        if reused:
+            _check_reused_database()
+        content = DatabaseContent()
+    yield content
+    if reused:
+        with django_db_blocker.unblock():
+            content.switch_to(EMPTY)
+
+
+def _check_reused_database():
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():  # every migrated database has the default locale
+        pytest.exit(
+            "The reused test database was left emptied by an interrupted session: "
+            "run once with --create-db.",
+            returncode=2,
+        )
 
 
 def pytest_collection_modifyitems(items):

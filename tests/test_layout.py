@@ -21,23 +21,16 @@ from pathlib import Path
 
 from django.conf import settings
 
+from testing.layout import project_packages
+
 PROJECT_DIR = Path(settings.BASE_DIR)
 CORE = "bostonems_site"
-
-
-def project_packages():
-    """Top-level packages of this repository (the apps and the core)."""
-    return sorted(
-        path.name
-        for path in PROJECT_DIR.iterdir()
-        if (path / "__init__.py").is_file() and not path.name.startswith(".")
-    )
 
 
 def project_modules():
     """{dotted module name: file path} for every Python module of the project's packages."""
     modules = {}
-    for package in project_packages():
+    for package in project_packages(PROJECT_DIR):
         for path in (PROJECT_DIR / package).rglob("*.py"):
             parts = list(path.relative_to(PROJECT_DIR).with_suffix("").parts)
             if parts[-1] == "__init__":

@@ -51,6 +51,30 @@ def test_the_email_has_plain_text_and_html_with_the_same_absolute_links(pending,
     assert subscriber.email.lower() not in confirm_url.lower()  # the address is not in links
 
 
+def test_confirming_cancels_a_confirmation_email_still_waiting_to_be_sent(
+    client, pending, run_worker, time_machine
+):
+    """Pat signs up again a while later (a new confirmation email is queued), then confirms
+    from the first email before the worker sends the second: Pat is subscribed, and gets no
+    "please confirm" email afterwards."""
+    subscriber, message = pending
+    time_machine.move_to(timezone.now() + timedelta(hours=1), tick=False)
+    client.post(
+        "/newsletter/signup/",
+        valid_data(email="pat@example.org"),
+        HTTP_ORIGIN="http://testserver",
+    )
+    subscriber.refresh_from_db()
+    assert subscriber.mail_due == Subscriber.Mail.CONFIRMATION  # queued, not sent yet
+
+    _, path = link_in(message, "confirm")
+    assert client.post(path).status_code == 302
+    assert run_worker() == 0
+    assert len(mail.outbox) == 1  # only the first email
+    subscriber.refresh_from_db()
+    assert (subscriber.status, subscriber.mail_due) == (Status.CONFIRMED, "")
+
+
 def test_opening_the_confirmation_link_changes_nothing_until_the_button(client, pending):
     subscriber, message = pending
     _, path = link_in(message, "confirm")
@@ -221,6 +245,26 @@ def test_changing_topics_on_the_preferences_page(client, confirmed, interests):
     assert response.status_code == 302 and response["Location"] == url
     assert list(subscriber.interests.all()) == [careers]
     assert TEXTS.saved_message in text_of(client.get(url))
+
+
+def test_saving_topics_from_the_first_emails_preferences_link_confirms_then(
+    client, pending, interests, run_worker, time_machine
+):
+    """The preferences link proves the mailbox as the confirmation link does: saving there
+    subscribes Pat, records when (the consent record), and cancels the waiting email."""
+    subscriber, message = pending
+    _, url = link_in(message, "preferences")
+    Subscriber.objects.filter(pk=subscriber.pk).update(mail_due=Subscriber.Mail.CONFIRMATION)
+    time_machine.move_to(timezone.now(), tick=False)
+    response = client.post(url, {"action": "save", "interests": [interests[1].slug]})
+    assert response.status_code == 302
+    assert run_worker() == 0 and len(mail.outbox) == 1
+    subscriber.refresh_from_db()
+    assert (subscriber.status, subscriber.confirmed_at, subscriber.mail_due) == (
+        Status.CONFIRMED,
+        timezone.now(),
+        "",
+    )
 
 
 def test_unticking_every_topic_asks_to_unsubscribe_then_unsubscribes(client, confirmed, interests):

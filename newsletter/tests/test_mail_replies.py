@@ -4,6 +4,7 @@ later, then counts as failed after NEWSLETTER_MAIL_MAX_TRIES; a message refused 
 fails at once; neither holds up anyone else's email. Only the server itself failing
 (connection, login, a 421 "closing") pauses the worker, and then nothing is lost."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -51,7 +52,7 @@ def delivery_to(address):
 
 
 def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
-    smtp, news_topic, run_worker, time_machine
+    smtp, news_topic, run_worker, time_machine, caplog
 ):
     time_machine.move_to(timezone.now(), tick=False)
     grey, fine = awaiting_confirmation("grey@example.org", "fine@example.org")
@@ -59,11 +60,22 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
     smtp.script("grey@example.org", rcpt=[GREYLISTED])
     smtp.script("reader-grey@example.org", rcpt=[GREYLISTED])
 
-    assert run_worker() == 2
+    with caplog.at_level(logging.INFO, logger="newsletter"):
+        assert run_worker() == 2
+    # The log says who waits and why (no warning: nothing failed yet).
+    delivery = delivery_to("reader-grey@example.org")
+    assert f"Email to subscriber {grey.pk} refused for now: {GREYLISTED}" in caplog.messages
+    assert f"Delivery {delivery.pk} refused for now: {GREYLISTED}" in caplog.messages
+    assert not [
+        record
+        for record in caplog.records
+        if record.name.startswith("newsletter") and record.levelno >= logging.WARNING
+    ]
     assert smtp.recipients() == ["fine@example.org", "reader@example.org"]
     grey.refresh_from_db()
     assert grey.mail_due == Mail.CONFIRMATION  # still to be sent
     assert grey.mail_error == GREYLISTED
+    assert (grey.mail_refusals, grey.mail_failures) == (1, 1)  # the next wait doubles
     assert grey.mail_retry_at == timezone.now() + timedelta(minutes=2)
     assert delivery_to("reader-grey@example.org").status == Delivery.Status.QUEUED
 
@@ -103,6 +115,8 @@ def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_s
     ]
     bad.refresh_from_db()
     assert bad.mail_due == "" and bad.mail_error == REJECTED  # failed, not tried again
+    # The manager's inspect page counts one failed attempt; no retry is pending.
+    assert (bad.mail_failures, bad.mail_refusals, bad.mail_retry_at) == (1, 0, None)
     refused = delivery_to("refused@example.org")
     assert (refused.status, refused.error) == (Delivery.Status.FAILED, REJECTED)
     assert mailing.progress() == {"queued": 0, "sent": 2, "failed": 1, "skipped": 0}
@@ -116,6 +130,27 @@ def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_s
     assert run_worker() == 0
     assert smtp.replies_to("bad@example.org", "DATA") == [REJECTED]
     assert smtp.replies_to("refused@example.org", "DATA") == [REJECTED]
+
+
+def test_a_long_refusal_is_kept_as_far_as_it_fits_and_logged_whole(
+    smtp, news_topic, run_worker, caplog
+):
+    """Mail servers may explain a refusal at length: the record keeps the first 255
+    characters (the column's size: PostgreSQL refuses more, and the outcome could never be
+    recorded), and the log names the subscriber or delivery with the whole reply."""
+    long_reply = "554 5.7.1 Rejected by the recipient's policy" + "; see the provider's help" * 12
+    (bad,) = awaiting_confirmation("bad@example.org")
+    mailing_to(news_topic, "refused@example.org")
+    smtp.script("bad@example.org", data=[long_reply])
+    smtp.script("refused@example.org", data=[long_reply])
+
+    with caplog.at_level(logging.WARNING):
+        assert run_worker() == 0
+    bad.refresh_from_db()
+    refused = delivery_to("refused@example.org")
+    assert bad.mail_error == refused.error == long_reply[:255]
+    assert f"Email to subscriber {bad.pk} failed: {long_reply}" in caplog.messages
+    assert f"Delivery {refused.pk} failed: {long_reply}" in caplog.messages
 
 
 def test_a_message_refused_for_now_too_often_counts_as_failed(

@@ -363,3 +363,14 @@ def test_the_update_email_looks_like_the_site_and_loads_nothing_else(send, audie
     assert soup.find("img", src=sources[0])["alt"] == ""  # the name "Boston EMS" follows it
     assert soup.find("h1").get_text() == page.title
     assert "font-size" in soup.body["style"]
+
+
+@pytest.mark.django_db
+def test_each_sending_of_a_page_is_numbered_and_records_who_started_it(seeded_site, admin_user):
+    """The manager's mailing pages number each sending of a page ("send again" is the second)
+    and say who started it."""
+    page = NewsPage.objects.get(slug="sample-new-ambulances")
+    first = start_mailing(page, admin_user)
+    again = start_mailing(page, None)
+    assert (first.sequence, first.created_by) == (1, admin_user)
+    assert again.sequence == 2

@@ -274,29 +274,29 @@ def test_an_emptied_shared_cache_never_revives_old_local_copies(client, seeded_s
     assert "Changed behind the cache&#x27;s back" in response.content.decode()
 
 
-def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site):
+def test_a_scheduled_alert_appears_and_ends_on_cached_pages(client, seeded_site, time_machine):
+    """Time is moved, not waited for: with real seconds a slow render (a busy machine) could
+    reach the alert's start before the second request."""
     import datetime
 
-    import time_machine
     from django.utils import timezone
 
     from testing.helpers import show_site_alert
 
-    # The clock is moved, not waited on: a slow first render must not pass the start by itself.
-    now = timezone.now()
-    with time_machine.travel(now, tick=False) as clock:
-        show_site_alert(
-            message="Park off main arteries.",
-            starts_at=now + datetime.timedelta(minutes=1),
-            ends_at=now + datetime.timedelta(minutes=2),
-        )
-        assert "Snow emergency" not in client.get("/").content.decode()
-        assert client.get("/")["X-Cache"] == "HIT"
-        clock.shift(datetime.timedelta(seconds=61))  # the start passes without anyone saving
-        started = client.get("/")
-        assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
-        clock.shift(datetime.timedelta(seconds=60))  # and the end
-        assert "Snow emergency" not in client.get("/").content.decode()
+    time_machine.move_to(timezone.now(), tick=False)
+    show_site_alert(
+        message="Park off main arteries.",
+        starts_at=timezone.now() + datetime.timedelta(seconds=2),
+        ends_at=timezone.now() + datetime.timedelta(seconds=4),
+    )
+
+    assert "Snow emergency" not in client.get("/").content.decode()
+    assert client.get("/")["X-Cache"] == "HIT"
+    time_machine.shift(datetime.timedelta(seconds=2))  # the start passes, nobody saves anything
+    started = client.get("/")
+    assert started["X-Cache"] == "MISS" and "Snow emergency" in started.content.decode()
+    time_machine.shift(datetime.timedelta(seconds=2))  # and the end
+    assert "Snow emergency" not in client.get("/").content.decode()
 
 
 def _lock_key(path):
@@ -318,26 +318,17 @@ def test_after_a_publish_others_get_the_previous_copy_while_one_request_renders(
     meanwhile = client.get("/divisions/")
     assert meanwhile["X-Cache"] == "STALE"
     assert "Fleet Services" in meanwhile.content.decode()
-    # Caches in front (nginx, a CDN) must not keep it: the new copy may be there at any moment.
-    assert meanwhile["Cache-Control"] == "private, max-age=0"
-    assert meanwhile["X-Accel-Expires"] == "0"
     cache.delete(_lock_key("/divisions/"))  # it finished (or its lock expired)
     fresh = client.get("/divisions/")
     assert fresh["X-Cache"] == "MISS"
     assert "Fleet and Vehicle Services" in fresh.content.decode()
-    assert "public" in fresh["Cache-Control"] and "s-maxage=60" in fresh["Cache-Control"]
-    # The stored copy kept its own headers: a hit is shared again.
-    assert client.get("/divisions/")["Cache-Control"] == fresh["Cache-Control"]
 
 
 def test_after_a_publish_each_node_re_renders_one_stale_page_at_a_time(client, seeded_site):
     client.get("/divisions/")
     _rename_fleet_services("Fleet and Vehicle Services")
     cache.add(RENDER_SLOT_KEY, 1)  # another worker of this node is rendering another page
-    waiting = client.get("/divisions/")
-    assert waiting["X-Cache"] == "STALE"
-    # Caches in front ask again within a second, not on every request, nor seconds later.
-    assert waiting["X-Accel-Expires"] == "1"
+    assert client.get("/divisions/")["X-Cache"] == "STALE"
     cache.delete(RENDER_SLOT_KEY)  # it finished
     assert client.get("/divisions/")["X-Cache"] == "MISS"
 
@@ -439,12 +430,6 @@ def test_publishes_in_a_row_re_render_a_page_at_most_every_few_seconds(
     soon_after = client.get("/divisions/")
     assert soon_after["X-Cache"] == "STALE"
     assert "Fleet Services" in soon_after.content.decode()
-    # Caches in front may keep this copy until the page is rendered again here, not longer.
-    assert 1 <= int(soon_after["X-Accel-Expires"]) <= 4 - (time.time() - rendered_at)
-    assert (
-        soon_after["Cache-Control"]
-        == f"public, max-age=0, s-maxage={soon_after['X-Accel-Expires']}"
-    )
     monkeypatch.setattr(time, "time", lambda: rendered_at + 4.1)
     later = client.get("/divisions/")
     assert later["X-Cache"] == "MISS"
