@@ -1,7 +1,7 @@
 """Hold the test suite's coverage to its floor: print the line-and-branch figure CI measured
 and fail when it has dropped.
 
-    python scripts/coverage_check.py coverage.json           # check (CI: make test)
+    python scripts/coverage_check.py coverage.json           # check (make coverage)
     python scripts/coverage_check.py coverage.json --update  # record today's figures
 
 coverage-floor.json holds the floor for the whole site (the figure when it was last recorded,
