@@ -197,6 +197,16 @@ def _wait_for_requests_in_flight(live_server, timeout=10):
     in `_threads` (socketserver.ThreadingMixIn)."""
     for thread in list(getattr(live_server.thread.httpd, "_threads", ())):
         thread.join(timeout)
+    # A request the tab sent as it closed may still reach the server after that: on PostgreSQL
+    # its connection is ended too, so nothing is left holding locks when the tables are emptied.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
