@@ -33,51 +33,58 @@ from testing.layout import project_packages  # noqa: E402
 
 EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
 
-# module -> (the test files that cover it, whether its tests use the database). Tests that use
-# the database run one mutant at a time: they share one test database.
+# module -> the test files that cover it.
 MODULES = {
-    "rate_limits/client_address.py": (["rate_limits/tests/test_client_address.py"], False),
-    "rate_limits/counters.py": (
-        ["rate_limits/tests/test_counters.py", "rate_limits/tests/test_client_address.py"],
-        False,
-    ),
-    "newsletter/tokens.py": (
-        ["newsletter/tests/test_links.py", "newsletter/tests/test_link_lifetimes.py"],
-        True,
-    ),
-    "newsletter/services.py": (
-        [
-            "newsletter/tests/test_signup.py",
-            "newsletter/tests/test_links.py",
-            "newsletter/tests/test_resilience.py",
-            "newsletter/tests/test_send_time_checks.py",
-            "newsletter/tests/test_mail_replies.py",
-        ],
-        True,
-    ),
-    "newsletter/sending.py": (
-        [
-            "newsletter/tests/test_sending.py",
-            "newsletter/tests/test_resilience.py",
-            "newsletter/tests/test_send_time_checks.py",
-            "newsletter/tests/test_mail_replies.py",
-        ],
-        True,
-    ),
-    "page_cache/middleware.py": (
-        ["page_cache/tests/test_page_cache.py", "page_cache/tests/test_cache_bounds.py"],
-        True,
-    ),
-    "page_cache/purge.py": (
-        ["page_cache/tests/test_page_cache.py", "page_cache/tests/test_fragments.py"],
-        True,
-    ),
+    "rate_limits/client_address.py": ["rate_limits/tests/test_client_address.py"],
+    "rate_limits/counters.py": [
+        "rate_limits/tests/test_counters.py",
+        "rate_limits/tests/test_client_address.py",
+    ],
+    "newsletter/tokens.py": [
+        "newsletter/tests/test_links.py",
+        "newsletter/tests/test_link_lifetimes.py",
+    ],
+    "newsletter/services.py": [
+        "newsletter/tests/test_signup.py",
+        "newsletter/tests/test_links.py",
+        "newsletter/tests/test_resilience.py",
+        "newsletter/tests/test_send_time_checks.py",
+        "newsletter/tests/test_mail_replies.py",
+    ],
+    "newsletter/sending.py": [
+        "newsletter/tests/test_sending.py",
+        "newsletter/tests/test_resilience.py",
+        "newsletter/tests/test_send_time_checks.py",
+        "newsletter/tests/test_mail_replies.py",
+    ],
+    "page_cache/middleware.py": [
+        "page_cache/tests/test_page_cache.py",
+        "page_cache/tests/test_cache_bounds.py",
+    ],
+    "page_cache/purge.py": [
+        "page_cache/tests/test_page_cache.py",
+        "page_cache/tests/test_fragments.py",
+    ],
 }
 # What a test run needs: the project's packages (mutmut copies them into mutants/, where the
 # tests run), and these files and folders besides.
 ALSO_COPY = ["conftest.py", "pytest.ini", "manage.py", "templates", "static", "locale"]
 # Browser and fault-suite tests take minutes each; the modules above are covered without them.
-PYTEST_ARGS = ["-p", "no:cacheprovider", "--reuse-db", "-m", "not browser and not faults"]
+# pytest's check for unraisable exceptions (warnings only) collects garbage harder at the end of
+# each session: half of a short session's time.
+PYTEST_ARGS = [
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:unraisableexception",
+    "-m",
+    "not browser and not faults",
+]
+
+
+# Log lines are left alone: their wording is for whoever runs the site, not what these modules
+# guard, and a mutant of each argument of each log call would double the run's time in places.
+NOT_MUTATED = [r"^\s*logger\."]
 
 
 def equivalents():
@@ -117,6 +124,7 @@ def setup_cfg(module, tests):
         f"also_copy={lines(ALSO_COPY)}\n"
         f"pytest_add_cli_args_test_selection={lines(tests)}\n"
         f"pytest_add_cli_args={lines(PYTEST_ARGS)}\n"
+        f"do_not_mutate_patterns={lines(NOT_MUTATED)}\n"
     )
 
 
@@ -124,7 +132,26 @@ class MutmutFailed(Exception):
     """mutmut could not run a module (its clean test run failed, say)."""
 
 
-def mutate(module, tests, uses_database, listed):
+def migrated_database(workdir, env):
+    """The test database as the migrations leave it, made once: each test session (one per
+    mutant) runs on its own copy of it (testing/database_content.py)."""
+    snapshots = workdir / "database-snapshots"
+    snapshots.mkdir()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=workdir,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "bostonems_site.settings.test",
+            "DATABASE_URL": f"sqlite:///{snapshots / 'migrated.sqlite3'}",
+        },
+        check=True,
+    )
+    # Each mutant's session also loads the seed content the first one built (it is the same).
+    return snapshots
+
+
+def mutate(module, tests, listed):
     """Run mutmut on one module; returns (killed, total, survivors, report), the report
     showing the change each survivor not in `listed` made."""
     workdir = Path(tempfile.mkdtemp(prefix="bostonems-mutation-"))
@@ -133,14 +160,11 @@ def mutate(module, tests, uses_database, listed):
         project_copy(workdir)
         (workdir / "setup.cfg").write_text(setup_cfg(module, tests))
         env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-        # Each mutant's session loads the seed content built by the first one (it is the same).
-        env["TEST_DATABASE_SNAPSHOTS"] = str(workdir / "database-snapshots")
-        (workdir / "database-snapshots").mkdir()
+        env["TEST_DATABASE_SNAPSHOTS"] = str(migrated_database(workdir, env))
         mutmut = [sys.executable, "-m", "mutmut"]
-        children = "1" if uses_database else str(os.cpu_count() or 2)
         started = time.monotonic()
         run = subprocess.run(
-            [*mutmut, "run", "--max-children", children],
+            [*mutmut, "run", "--max-children", str(os.cpu_count() or 2)],
             cwd=workdir,
             env=env,
             capture_output=True,
@@ -186,12 +210,14 @@ def main(selected):
         sys.exit(f"Not a module this runs on: {', '.join(sorted(unknown))}")
     listed = equivalents()
     modules = [module for module in MODULES if not selected or module in selected]
-    # Modules run side by side, one per core, each in its own copy with its own test database;
-    # the slow ones (database tests, one mutant at a time) start first.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+    # Two modules at a time, each in its own copy of the project, each testing as many mutants
+    # at once as there are cores: one module's serial steps (mutmut's first runs of its tests)
+    # overlap the other's mutants.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        # The largest modules (the most mutants) start first.
+        largest_first = sorted(modules, key=lambda module: -(ROOT / module).stat().st_size)
         runs = {
-            module: pool.submit(mutate, module, *MODULES[module], listed)
-            for module in sorted(modules, key=lambda module: not MODULES[module][1])
+            module: pool.submit(mutate, module, MODULES[module], listed) for module in largest_first
         }
         killed = total = 0
         unexplained = []

@@ -17,8 +17,10 @@ Transactional tests (a live server or gunicorn reading commits) leave the databa
 so the state is forgotten after them and restored from its snapshot for the next test.
 """
 
+import contextlib
 import json
 import os
+import sqlite3
 from io import StringIO
 from pathlib import Path
 
@@ -27,11 +29,15 @@ from django.core.management import call_command
 from django.db import connection
 
 EMPTY, SEEDED, TRANSLATED = "empty", "seeded", "translated"
-# A folder where the seeded states' snapshots, once built, are kept for later sessions (which
-# then load them instead of the seed): `make mutation` runs the same tests in a new session for
-# each of hundreds of mutants, on unchanged seed content, and building the seed took longer than
-# the tests. Unset (every other run): each session builds its own, from the current seed code.
+# A folder where the states' snapshots, once built, are kept for later sessions (which then load
+# them instead of the seed): `make mutation` runs the same tests in a new session for each of
+# hundreds of mutants, on unchanged seed content, and building the seed took longer than the
+# tests. Unset (every other run): each session builds its own, from the current seed code.
 KEPT_SNAPSHOTS = os.environ.get("TEST_DATABASE_SNAPSHOTS")
+# With a migrated SQLite database in that folder (scripts/mutation.py makes it), each session
+# runs on its own copy of it: no migrations to check (most of a short session's time), and
+# sessions side by side (mutants tested at once) never share a database.
+MIGRATED_DATABASE = KEPT_SNAPSHOTS and Path(KEPT_SNAPSHOTS, "migrated.sqlite3")
 # The fixtures that ask for each state; a test that asks for none gets the migrated database.
 STATE_FIXTURES = {
     TRANSLATED: {"translated_site"},
@@ -82,8 +88,9 @@ class DatabaseContent:
     """The committed content of this process's test database, switched between snapshots."""
 
     def __init__(self):
-        self.snapshots = {EMPTY: snapshot()}
+        self.snapshots = {}
         self.current = EMPTY
+        self._remember(EMPTY)
 
     def switch_to(self, state):
         if state == self.current:
@@ -98,15 +105,48 @@ class DatabaseContent:
             self.switch_to(SEEDED if state == TRANSLATED else EMPTY)
             options = {} if state == TRANSLATED else {"without_translations": True}
             call_command("load_seed_content", stdout=StringIO(), **options)
-            self.snapshots[state] = snapshot()
-            if kept:
-                kept.with_suffix(".partial").write_text(self.snapshots[state])
-                kept.with_suffix(".partial").replace(kept)
+            self._remember(state)
         self.current = state
+
+    def _remember(self, state):
+        """The database as it is now is `state`: snapshot it, or read the kept snapshot."""
+        kept = KEPT_SNAPSHOTS and Path(KEPT_SNAPSHOTS) / f"{state}.json"
+        if kept and kept.is_file():
+            self.snapshots[state] = kept.read_text()
+            return
+        self.snapshots[state] = snapshot()
+        if kept:
+            kept.with_suffix(".partial").write_text(self.snapshots[state])
+            kept.with_suffix(".partial").replace(kept)
 
     def forget(self):
         """The next test will find the database flushed (or changed and committed)."""
         self.current = None
+
+
+if MIGRATED_DATABASE:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker):
+        """Instead of pytest-django's (migrate, or check the migrations of a reused database):
+        this session's own copy of the migrated database."""
+        from django.db import connections
+
+        copy = MIGRATED_DATABASE.with_name(f"session-{os.getpid()}.sqlite3")
+        with (
+            contextlib.closing(sqlite3.connect(MIGRATED_DATABASE)) as source,
+            contextlib.closing(sqlite3.connect(copy)) as target,
+        ):
+            source.backup(target)
+        connection = connections["default"]
+        connection.close()
+        connection.settings_dict["NAME"] = str(copy)
+        yield
+        with django_db_blocker.unblock():
+            connection.close()
+        for name in (copy, f"{copy}-wal", f"{copy}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(name)
 
 
 @pytest.fixture(scope="session")
