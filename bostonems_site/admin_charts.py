@@ -8,6 +8,9 @@ geometry is computed here, so the template only places rectangles."""
 
 from datetime import date
 
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
 BAR_WIDTH = 260  # SVG units for the longest bar
 ROW_HEIGHT = 22
 LABEL_WIDTH = 150
@@ -99,3 +102,26 @@ def last_twelve_months(today):
         months.append(date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
+
+
+class ChartsPanel(Component):
+    """A panel of charts on the admin home page (templates/admin_charts/panel.html): its
+    `heading`, a line of `links()` [(label, url)] to the reports behind it, then the
+    `charts(today)`."""
+
+    template_name = "admin_charts/panel.html"
+    heading = ""
+
+    def links(self):
+        return []
+
+    def charts(self, today):
+        raise NotImplementedError
+
+    def get_context_data(self, parent_context):
+        return {
+            "heading_id": f"{self.name}-panel-heading",
+            "heading": self.heading,
+            "links": self.links(),
+            "charts": self.charts(timezone.localdate()),
+        }

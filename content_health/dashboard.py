@@ -7,10 +7,9 @@ from collections import Counter
 from datetime import timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
-from wagtail.admin.ui.components import Component
+from django.urls import reverse
 
-from bostonems_site.admin_charts import bar_chart
+from bostonems_site.admin_charts import ChartsPanel, bar_chart
 from content_health.admin_views import section_of, section_titles
 from content_health.models import BrokenLink, PageFeedback
 from content_health.reviews import pages_with_review_state
@@ -62,13 +61,21 @@ def translation_chart():
     return bar_chart("Translations to do, by language", ["Out of date", "Missing"], rows)
 
 
-class ContentHealthPanel(Component):
-    name = "content_health"
-    template_name = "content_health/admin/dashboard_panel.html"
+class ContentHealthPanel(ChartsPanel):
+    name = "content-health"
+    heading = "Content health"
     order = 150
 
-    def get_context_data(self, parent_context):
-        today = timezone.localdate()
-        return {
-            "charts": [review_and_link_chart(today), feedback_chart(today), translation_chart()]
-        }
+    def links(self):
+        return [
+            (label, reverse(f"content_health_admin:{view}"))
+            for label, view in [
+                ("Pages due for review", "due_for_review"),
+                ("Broken links", "broken_links"),
+                ("Page feedback", "feedback"),
+                ("Translation health", "translation_health"),
+            ]
+        ]
+
+    def charts(self, today):
+        return [review_and_link_chart(today), feedback_chart(today), translation_chart()]

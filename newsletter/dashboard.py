@@ -12,9 +12,8 @@ from datetime import timedelta
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from wagtail.admin.ui.components import Component
 
-from bostonems_site.admin_charts import bar_chart, last_twelve_months, monthly_chart
+from bostonems_site.admin_charts import ChartsPanel, bar_chart, last_twelve_months, monthly_chart
 from newsletter.models import Delivery, Interest, Mailing, Subscriber
 
 MAILINGS_SHOWN = 10
@@ -73,11 +72,10 @@ def mailings_chart(today):
     )
 
 
-class NewsletterPanel(Component):
+class NewsletterPanel(ChartsPanel):
     name = "newsletter"
-    template_name = "newsletter/admin/dashboard_panel.html"
+    heading = "Newsletter"
     order = 160
 
-    def get_context_data(self, parent_context):
-        today = timezone.localdate()
-        return {"charts": [subscribers_chart(today), mailings_chart(today)]}
+    def charts(self, today):
+        return [subscribers_chart(today), mailings_chart(today)]

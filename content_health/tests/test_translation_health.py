@@ -63,7 +63,7 @@ def test_the_admin_home_page_charts_content_health_with_tables(
     admin = django_user_model.objects.create_superuser("dash", "dash@example.org", "x")
     client.force_login(admin)
     home = client.get("/admin/").content.decode()
-    start = home.index('id="content-health-heading"')
+    start = home.index('id="content-health-panel-heading"')
     panel = home[start : home.index("</section>", start)]
     assert panel.count("<svg aria-hidden") == 3 or "Nothing to show yet" in panel
     assert "Translations to do, by language" in panel
