@@ -151,9 +151,9 @@ if MIGRATED_DATABASE:
 
 @pytest.fixture(scope="session")
 def database_content(request, django_db_setup, django_db_blocker):
-    """With --reuse-db (as `make mutation` runs each mutant) the next session takes its "empty"
-    state from the database this one leaves: so it is left as the migrations made it, not
-    flushed by a transactional test or holding the seed."""
+    """With pytest-django's --reuse-db the next session takes its "empty" state from the
+    database this one leaves: so it is left as the migrations made it, not flushed by a
+    transactional test or holding the seed."""
     reused = request.config.getoption("reuse_db", False)
     with django_db_blocker.unblock():
         if reused:
