@@ -86,7 +86,7 @@ def deliver_queued():
 def deliver(mailing_id):
     """Send every queued delivery of a mailing that is due now (not waiting for a retry).
     Returns the number sent now."""
-    mailing = Mailing.objects.select_related("page", "interest").get(pk=mailing_id)
+    mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     # Whether it may still be sent is checked for each delivery (still_visible): an editor
     # may take the page down while a large mailing is being sent.
     page = mailing.page.specific if mailing.page else None

@@ -97,6 +97,22 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
     assert mailing.progress()["sent"] == 2
 
 
+def test_a_message_refused_for_now_waits_its_time_while_the_next_mailing_goes_out(
+    smtp, news_topic, run_worker, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    first = mailing_to(news_topic, "reader-grey@example.org", "reader@example.org")
+    smtp.script("reader-grey@example.org", rcpt=[GREYLISTED])
+    assert run_worker() == 1
+    # Another news page goes out before the greylisted reader's retry time: they get that
+    # one, and the first still waits its time.
+    second = start_mailing(NewsPage.objects.get(slug="sample-hands-only-cpr-day"), None)
+    assert run_worker() == 2
+    assert smtp.replies_to("reader-grey@example.org") == [GREYLISTED, "250 OK"]
+    assert first.progress() == {"queued": 1, "sent": 1, "failed": 0, "skipped": 0}
+    assert second.progress() == {"queued": 0, "sent": 2, "failed": 0, "skipped": 0}
+
+
 def test_a_message_refused_for_good_fails_and_everyone_else_gets_theirs_in_the_same_pass(
     smtp, news_topic, run_worker, admin_client
 ):
@@ -151,6 +167,23 @@ def test_a_long_refusal_is_kept_as_far_as_it_fits_and_logged_whole(
     assert bad.mail_error == refused.error == long_reply[:255]
     assert f"Email to subscriber {bad.pk} failed: {long_reply}" in caplog.messages
     assert f"Delivery {refused.pk} failed: {long_reply}" in caplog.messages
+
+
+def test_a_long_reply_of_a_closing_server_is_kept_as_far_as_it_fits_and_logged_whole(
+    smtp, news_topic, run_worker, caplog
+):
+    """As for a refusal: the waiting delivery keeps the first 255 characters of the reason
+    (PostgreSQL refuses more, and the pass would end on a database error instead)."""
+    closing = "421 4.3.2 Service shutting down for maintenance" + "; see the status page" * 12
+    mailing_to(news_topic, "reader@example.org")
+    smtp.script("reader@example.org", rcpt=[closing])
+    with caplog.at_level(logging.WARNING, logger="newsletter"):
+        assert run_worker() is None  # the pass paused
+    waiting = delivery_to("reader@example.org")
+    prefix = f"Delivery {waiting.pk} not sent: "
+    (logged,) = [line.removeprefix(prefix) for line in caplog.messages if line.startswith(prefix)]
+    assert "status page; see the status page" in logged[255:]  # the whole reply, in the log
+    assert (waiting.status, waiting.error) == (Delivery.Status.QUEUED, logged[:255])
 
 
 def test_a_message_refused_for_now_too_often_counts_as_failed(

@@ -71,13 +71,17 @@ def test_who_unsubscribed_or_dropped_the_topic_after_the_mailing_started_is_skip
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("take_down", ["unpublish", "password", "login", "parent restricted"])
+@pytest.mark.parametrize(
+    "take_down", ["unpublish", "delete", "password", "login", "parent restricted"]
+)
 def test_a_page_taken_down_after_the_mailing_started_is_sent_to_nobody(
     readers, run_worker, take_down
 ):
     _, mailing, page = readers
     if take_down == "unpublish":
         page.unpublish()
+    elif take_down == "delete":  # the mailing outlives its page (its page becomes empty)
+        page.delete()
     elif take_down == "parent restricted":
         PageViewRestriction.objects.create(
             page=page.get_parent(), restriction_type=PageViewRestriction.LOGIN
@@ -114,6 +118,29 @@ def test_a_page_taken_down_while_its_mailing_is_being_sent_goes_to_nobody_after(
     assert (
         list(skipped(mailing).values()) == ["The page was unpublished or restricted meanwhile."] * 2
     )
+
+
+@pytest.mark.django_db
+def test_a_delivery_another_worker_sent_meanwhile_is_not_sent_again(
+    readers, run_worker, monkeypatch
+):
+    """This worker listed the mailing's queue, then another worker sent one of those emails
+    while this one talked to the mail server: it is not sent twice, nor counted by this
+    worker."""
+    _, mailing, page = readers
+    send = emails.send
+    by_the_other = mailing.deliveries.select_related("subscriber").order_by("pk").last()
+
+    def send_while_the_other_worker_sends(message):
+        send(message)
+        if Delivery.objects.filter(pk=by_the_other.pk, status=Delivery.Status.QUEUED).exists():
+            send(emails.update_email(by_the_other.subscriber, mailing, page))
+            Delivery.objects.filter(pk=by_the_other.pk).update(status=Delivery.Status.SENT)
+
+    monkeypatch.setattr(emails, "send", send_while_the_other_worker_sends)
+    assert run_worker() == 2  # the two this worker sent
+    assert outbox() == ["changes@example.org", "leaves@example.org", "stays@example.org"]
+    assert mailing.progress() == {"queued": 0, "sent": 3, "failed": 0, "skipped": 0}
 
 
 @pytest.mark.django_db
