@@ -95,6 +95,7 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
     ]
     grey.refresh_from_db()
     assert (grey.mail_due, grey.mail_error, grey.mail_retry_at) == ("", "", None)
+    assert grey.mail_failures == 0  # the manager's inspect page: it went out, nothing failed
     assert mailing.progress()["sent"] == 2
 
 

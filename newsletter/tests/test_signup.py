@@ -42,6 +42,16 @@ def test_signup_stores_a_pending_subscriber_and_sends_one_confirmation(interests
     assert "/newsletter/confirm/" in mail.outbox[0].body
 
 
+def test_a_new_address_signed_up_on_a_page_in_another_language_is_written_to_in_it(
+    interests, post_signup
+):
+    """The subscriber's language is the page's: the confirmation, and every email after it."""
+    post_signup(valid_data(source="/fr/divisions/"))
+    assert Subscriber.objects.get().language_code == "fr"
+    french = "Veuillez confirmer votre abonnement aux nouvelles de Boston EMS"
+    assert mail.outbox[0].subject == french
+
+
 def test_success_page_says_check_your_email(client, interests):
     response = client.get(CHECK_EMAIL_URL)
     assert response.status_code == 200
