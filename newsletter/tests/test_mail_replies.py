@@ -244,3 +244,29 @@ def test_a_new_sign_up_after_a_refusal_starts_afresh(
     time_machine.shift(timedelta(minutes=2))
     assert run_worker() == 1
     assert smtp.recipients() == ["pat@example.org"]
+
+
+def test_a_sign_up_made_while_its_earlier_email_is_being_sent_gets_every_try(
+    smtp, news_topic, run_worker, time_machine, client, monkeypatch
+):
+    """Pat signs up again while the worker sends Pat's first confirmation, which goes out; the
+    new request's email is greylisted: it is tried again after the first wait, 2 minutes."""
+    from newsletter import emails
+
+    time_machine.move_to(timezone.now(), tick=False)
+    (pat,) = awaiting_confirmation("pat@example.org")
+    send = emails.send
+
+    def send_while_pat_signs_up_again(message):
+        send(message)
+        if len(smtp.recipients()) == 1:
+            smtp.script("pat@example.org", rcpt=[GREYLISTED])
+            client.post(SIGNUP_URL, valid_data(email="pat@example.org"), HTTP_ORIGIN=SAME_ORIGIN)
+
+    monkeypatch.setattr(emails, "send", send_while_pat_signs_up_again)
+    assert run_worker() == 1
+    assert run_worker() == 0
+    assert smtp.replies_to("pat@example.org") == ["250 OK", GREYLISTED]
+    pat.refresh_from_db()
+    assert pat.mail_due == Mail.CONFIRMATION
+    assert pat.mail_retry_at == timezone.now() + timedelta(minutes=2)

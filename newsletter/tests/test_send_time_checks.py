@@ -292,3 +292,65 @@ def test_a_pass_with_nothing_due_costs_the_same_however_many_subscribers(interes
     for number in range(10):
         Subscriber.objects.create(email=f"reader{number}@example.org", status=Status.CONFIRMED)
     assert queries_of_a_pass() == with_one
+
+
+@pytest.mark.django_db
+def test_a_worker_taken_over_records_nothing_of_its_late_outcome(
+    interests, run_worker, monkeypatch, time_machine
+):
+    """Worker A's mail server takes longer than MAIL_CLAIM_TIMEOUT, so worker B takes Pat's
+    email over and sends it; A's server then refuses it. The manager sees what B did (sent),
+    not A's refusal: A's claim is no longer the row's, so its outcome is dropped."""
+    time_machine.move_to(timezone.now(), tick=False)
+    pat = Subscriber.objects.create(
+        email="pat@example.org",
+        mail_due=Mail.CONFIRMATION,
+        mail_requested_at=timezone.now() - timedelta(minutes=1),
+    )
+    send = emails.send
+    attempts = []
+
+    def slow_then_refused(message):
+        attempts.append(message.to)
+        if len(attempts) > 1:  # worker B's send
+            return send(message)
+        time_machine.shift(MAIL_CLAIM_TIMEOUT + timedelta(seconds=1))
+        assert services.send_due_mail(pat.pk)  # worker B takes over and sends
+        raise emails.MessageRefused(554, "5.6.0 Message rejected")
+
+    monkeypatch.setattr(emails, "send", slow_then_refused)
+    assert run_worker() == 0  # worker A's pass: refused
+    assert len(attempts) == 2 and outbox() == ["pat@example.org"]
+    pat.refresh_from_db()
+    assert (pat.mail_due, pat.mail_error, pat.mail_failures) == ("", "", 0)
+    assert pat.mail_sent_at == timezone.now()
+
+
+@pytest.mark.django_db
+def test_two_workers_claiming_at_the_same_instant_each_record_only_their_own_email(
+    interests, run_worker, monkeypatch, time_machine
+):
+    """Worker A sends Ann's email while worker B, on another node, claims and sends Bob's at
+    the very same instant: each records its own outcome only, and nobody gets an email twice."""
+    time_machine.move_to(timezone.now(), tick=False)
+    asked = timezone.now() - timedelta(minutes=1)
+    ann = Subscriber.objects.create(
+        email="ann@example.org", mail_due=Mail.CONFIRMATION, mail_requested_at=asked
+    )
+    bob = Subscriber.objects.create(
+        email="bob@example.org",
+        mail_due=Mail.CONFIRMATION,
+        mail_requested_at=asked + timedelta(seconds=1),
+    )
+    send = emails.send
+
+    def send_while_b_sends_bobs(message):
+        send(message)
+        if message.to == [ann.email]:
+            assert services.send_due_mail(bob.pk)  # worker B, same claim time
+
+    monkeypatch.setattr(emails, "send", send_while_b_sends_bobs)
+    assert run_worker() == 1  # worker A: Ann's (Bob's was B's)
+    assert run_worker() == 0
+    assert outbox() == ["ann@example.org", "bob@example.org"]
+    assert not Subscriber.objects.exclude(mail_due="").exists()
