@@ -4,6 +4,7 @@ Needs a database with real row locking and concurrent writers: runs on PostgreSQ
 skipped on SQLite."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -121,3 +122,83 @@ def test_a_subscribers_requests_never_wait_for_the_worker_talking_to_the_mail_se
     # The sign-up (already confirmed) asked for a preferences link meanwhile: still due.
     assert subscriber.mail_due == Subscriber.Mail.PREFERENCES
     assert subscriber.mail_claimed_at is None
+
+
+def test_confirming_while_the_address_is_signed_up_again_stays_confirmed(
+    committed_site, monkeypatch, run_worker
+):
+    """Pat signs up again (another tab, or someone else typing Pat's address) and, at that very
+    moment, presses "Confirm" in the first email. The sign-up holds Pat's row locked from
+    reading it to saving it, so the confirmation is applied after it rather than overwritten by
+    it: Pat stays subscribed and gets no "please confirm" email afterwards."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no row locks; this runs on PostgreSQL in CI")
+    from newsletter import services
+    from newsletter.tokens import make_confirm_token
+
+    news = Interest.objects.sources().get(slug="news-and-events")
+    pat = Subscriber.objects.create(
+        email="pat@example.org", mail_requested_at=timezone.now() - timedelta(hours=1)
+    )
+    pat.interests.set([news])
+    confirm_url = reverse("newsletter:confirm", args=[make_confirm_token(pat, [news.slug])])
+
+    # The sign-up stops between reading Pat's row and saving it until `go`.
+    has_read, go = threading.Event(), threading.Event()
+    emails_today = services._emails_today
+
+    def pause_after_reading(subscriber, now):
+        if not has_read.is_set():
+            has_read.set()
+            go.wait(timeout=30)
+        return emails_today(subscriber, now)
+
+    monkeypatch.setattr(services, "_emails_today", pause_after_reading)
+    outcomes = {}
+
+    def request(name, send):
+        try:
+            outcomes[name] = send(Client(raise_request_exception=True)).status_code
+        except Exception as error:  # recorded, so the assertion below shows it
+            outcomes[name] = repr(error)
+        finally:
+            connections.close_all()
+
+    signup = threading.Thread(
+        target=request,
+        args=(
+            "signup",
+            lambda client: client.post(
+                SIGNUP_URL, valid_data(email="pat@example.org"), HTTP_ORIGIN=SAME_ORIGIN
+            ),
+        ),
+    )
+    confirm = threading.Thread(
+        target=request, args=("confirm", lambda client: client.post(confirm_url))
+    )
+    signup.start()
+    try:
+        assert has_read.wait(timeout=30), "the sign-up never read the row"
+        confirm.start()
+        # The confirmation either finishes (nothing held it) or waits for the sign-up's lock.
+        deadline = time.monotonic() + 10
+        while confirm.is_alive() and not waiting_for_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        go.set()
+        signup.join(timeout=30)
+        confirm.join(timeout=30)
+    assert outcomes == {"signup": 302, "confirm": 302}
+    pat.refresh_from_db()
+    assert pat.status == Subscriber.Status.CONFIRMED
+    assert run_worker() == 0 and mail.outbox == []
+
+
+def waiting_for_a_lock():
+    """Whether a session of this test database waits for a row lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0

@@ -322,6 +322,20 @@ def test_unsubscribing_and_coming_back(client, confirmed, interests):
     assert list(subscriber.interests.all()) == [interests[1]]
 
 
+def test_unsubscribing_drops_the_email_still_waiting_for_them(client, confirmed, run_worker):
+    """A preferences link asked for a minute ago and not sent yet: unsubscribing drops it, so
+    nothing is sent and the monitoring (/healthz) counts no email waiting."""
+    subscriber, url = confirmed
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        mail_due=Subscriber.Mail.PREFERENCES,
+        mail_requested_at=timezone.now() - timedelta(minutes=1),
+    )
+    assert client.post(url, {"action": "unsubscribe"}).status_code == 302
+    body = client.get("/healthz").json()
+    assert (body["mail queue"], body["mail queue waiting"]) == ("ok", 0)
+    assert run_worker() == 0 and mail.outbox == []
+
+
 def test_preferences_posts_need_django_csrf_token(confirmed):
     from django.test import Client
 

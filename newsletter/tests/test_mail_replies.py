@@ -15,6 +15,7 @@ from django.utils import timezone
 from news.models import NewsPage
 from newsletter.models import Delivery, Interest, Subscriber
 from newsletter.sending import start_mailing
+from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, valid_data
 
 pytestmark = pytest.mark.django_db
 GREYLISTED = "450 4.2.0 Greylisted, try again later"
@@ -94,6 +95,7 @@ def test_a_message_refused_for_now_is_tried_again_later_then_delivered(
     ]
     grey.refresh_from_db()
     assert (grey.mail_due, grey.mail_error, grey.mail_retry_at) == ("", "", None)
+    assert grey.mail_failures == 0  # the manager's inspect page: it went out, nothing failed
     assert mailing.progress()["sent"] == 2
 
 
@@ -245,3 +247,59 @@ def test_when_the_server_itself_fails_the_worker_pauses_and_loses_nothing(
     ]
     assert run_worker() == 0  # each exactly once
     assert len(smtp.recipients()) == 3
+
+
+def test_a_new_sign_up_after_a_refusal_starts_afresh(
+    smtp, news_topic, run_worker, time_machine, client
+):
+    """Pat's confirmation was greylisted; Pat signs up again: the new email goes out at once
+    with every try of its own (the first wait is again 2 minutes), and the manager no longer
+    sees the earlier email's refusal as this one's."""
+    time_machine.move_to(timezone.now(), tick=False)
+    (pat,) = awaiting_confirmation("pat@example.org")
+    smtp.script("pat@example.org", rcpt=[GREYLISTED, GREYLISTED])
+    assert run_worker() == 0
+    pat.refresh_from_db()
+    assert (pat.mail_refusals, pat.mail_error) == (1, GREYLISTED)
+
+    client.post(SIGNUP_URL, valid_data(email="pat@example.org"), HTTP_ORIGIN=SAME_ORIGIN)
+    pat.refresh_from_db()
+    assert (pat.mail_due, pat.mail_refusals, pat.mail_retry_at, pat.mail_error) == (
+        Mail.CONFIRMATION,
+        0,
+        None,
+        "",
+    )
+    assert run_worker() == 0  # greylisted again: tried at once, not at the old retry time
+    assert smtp.replies_to("pat@example.org") == [GREYLISTED, GREYLISTED]
+    pat.refresh_from_db()
+    assert pat.mail_retry_at == timezone.now() + timedelta(minutes=2)
+    time_machine.shift(timedelta(minutes=2))
+    assert run_worker() == 1
+    assert smtp.recipients() == ["pat@example.org"]
+
+
+def test_a_sign_up_made_while_its_earlier_email_is_being_sent_gets_every_try(
+    smtp, news_topic, run_worker, time_machine, client, monkeypatch
+):
+    """Pat signs up again while the worker sends Pat's first confirmation, which goes out; the
+    new request's email is greylisted: it is tried again after the first wait, 2 minutes."""
+    from newsletter import emails
+
+    time_machine.move_to(timezone.now(), tick=False)
+    (pat,) = awaiting_confirmation("pat@example.org")
+    send = emails.send
+
+    def send_while_pat_signs_up_again(message):
+        send(message)
+        if len(smtp.recipients()) == 1:
+            smtp.script("pat@example.org", rcpt=[GREYLISTED])
+            client.post(SIGNUP_URL, valid_data(email="pat@example.org"), HTTP_ORIGIN=SAME_ORIGIN)
+
+    monkeypatch.setattr(emails, "send", send_while_pat_signs_up_again)
+    assert run_worker() == 1
+    assert run_worker() == 0
+    assert smtp.replies_to("pat@example.org") == ["250 OK", GREYLISTED]
+    pat.refresh_from_db()
+    assert pat.mail_due == Mail.CONFIRMATION
+    assert pat.mail_retry_at == timezone.now() + timedelta(minutes=2)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 
 from newsletter.models import Subscriber
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, snapshot, valid_data
@@ -133,6 +133,34 @@ def test_the_worker_rides_out_a_database_outage_then_sends_each_email_once(
     assert sorted(message.to[0] for message in mail.outbox) == ["q0@example.org", "q1@example.org"]
     assert worker.failures == 0
     assert waits[-2:] == [2, 2]  # back to the normal interval
+    assert not Subscriber.objects.exclude(mail_due="").exists()
+
+
+def test_a_send_the_database_could_not_record_is_recorded_first_when_it_is_back(
+    client, interests, run_worker
+):
+    """The database goes away just after the mail server took Pat's email, before the worker
+    recorded it: the next pass records it first, so Pat does not get it twice, and the queue
+    goes on."""
+    client.post(SIGNUP_URL, valid_data(email="pat@example.org"), HTTP_ORIGIN=SAME_ORIGIN)
+    refused = []
+
+    def refuse_the_record(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "mail_sent_at" in sql and not refused:
+            refused.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_the_record):
+        assert run_worker() is None
+    # The worker runs in autocommit; inside this test's transaction Django marked the failed
+    # UPDATE (refused before it reached the database) for a rollback that is not needed.
+    transaction.set_rollback(False)
+    assert refused and [message.to for message in mail.outbox] == [["pat@example.org"]]
+
+    client.post(SIGNUP_URL, valid_data(email="sam@example.org"), HTTP_ORIGIN=SAME_ORIGIN)
+    assert run_worker() == 1
+    assert [message.to for message in mail.outbox] == [["pat@example.org"], ["sam@example.org"]]
     assert not Subscriber.objects.exclude(mail_due="").exists()
 
 

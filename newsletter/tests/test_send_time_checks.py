@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -225,3 +226,158 @@ def test_two_workers_at_once_send_a_due_email_once(committed_site, settings, run
     assert sent["A"] == 1
     assert [message.to for message in mail.outbox] == [["once@example.org"]]
     assert Subscriber.objects.get().mail_due == ""
+
+
+@pytest.mark.django_db
+def test_a_sign_up_made_while_its_earlier_email_is_being_sent_gets_an_email_of_its_own(
+    interests, run_worker, monkeypatch, time_machine
+):
+    """Pat signs up again, choosing another topic, while the worker is sending Pat's first
+    confirmation email: that email goes out, and then one for the new request."""
+    time_machine.move_to(timezone.now(), tick=False)
+    news, careers = interests
+    pat = Subscriber.objects.create(
+        email="pat@example.org",
+        mail_due=Mail.CONFIRMATION,
+        mail_requested_at=timezone.now() - timedelta(hours=1),
+    )
+    pat.interests.set([news])
+    send = emails.send
+
+    def send_while_pat_signs_up_again(message):
+        send(message)
+        if len(mail.outbox) == 1:
+            services.request_subscription(
+                services.SignupRequest(email="pat@example.org", interests=[careers])
+            )
+
+    monkeypatch.setattr(emails, "send", send_while_pat_signs_up_again)
+    assert run_worker() == 1
+    assert run_worker() == 1
+    assert outbox() == ["pat@example.org", "pat@example.org"]
+    assert careers.name in mail.outbox[1].body and careers.name not in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_who_confirms_while_the_worker_sends_someone_elses_email_gets_nothing_more(
+    interests, run_worker, monkeypatch
+):
+    """The worker lists the due emails, then sends them one by one: Kim confirms (from an
+    earlier email) while it sends Lee's, so Kim's waiting "please confirm" is not sent."""
+    asked = timezone.now() - timedelta(minutes=1)
+    Subscriber.objects.create(
+        email="lee@example.org", mail_due=Mail.CONFIRMATION, mail_requested_at=asked
+    )
+    kim = Subscriber.objects.create(
+        email="kim@example.org",
+        mail_due=Mail.CONFIRMATION,
+        mail_requested_at=asked + timedelta(seconds=1),
+    )
+    send = emails.send
+
+    def send_while_kim_confirms(message):
+        send(message)
+        services.confirm(Subscriber.objects.get(pk=kim.pk), [])
+
+    monkeypatch.setattr(emails, "send", send_while_kim_confirms)
+    assert run_worker() == 1
+    assert outbox() == ["lee@example.org"]
+    assert run_worker() == 0 and outbox() == ["lee@example.org"]
+
+
+@pytest.mark.django_db
+def test_who_has_waited_longest_gets_their_email_first(interests, run_worker):
+    """Oldest request first, whatever the order the rows were made in: should the mail server
+    fail half-way through a pass, the visitor who has waited longest is not the one left
+    waiting."""
+    now = timezone.now()
+    for address, waited in (("recent@example.org", 1), ("longest@example.org", 60)):
+        Subscriber.objects.create(
+            email=address,
+            mail_due=Mail.CONFIRMATION,
+            mail_requested_at=now - timedelta(minutes=waited),
+        )
+    assert run_worker() == 2
+    assert [message.to for message in mail.outbox] == [
+        ["longest@example.org"],
+        ["recent@example.org"],
+    ]
+
+
+@pytest.mark.django_db
+def test_a_pass_with_nothing_due_costs_the_same_however_many_subscribers(interests, run_worker):
+    """The worker passes every few seconds: with nothing to send it looks only at what is due,
+    not at each subscriber in turn."""
+
+    def queries_of_a_pass():
+        with CaptureQueriesContext(connection) as queries:
+            assert run_worker() == 0
+        return len(queries)
+
+    Subscriber.objects.create(email="one@example.org", status=Status.CONFIRMED)
+    with_one = queries_of_a_pass()
+    for number in range(10):
+        Subscriber.objects.create(email=f"reader{number}@example.org", status=Status.CONFIRMED)
+    assert queries_of_a_pass() == with_one
+
+
+@pytest.mark.django_db
+def test_a_worker_taken_over_records_nothing_of_its_late_outcome(
+    interests, run_worker, monkeypatch, time_machine
+):
+    """Worker A's mail server takes longer than MAIL_CLAIM_TIMEOUT, so worker B takes Pat's
+    email over and sends it; A's server then refuses it. The manager sees what B did (sent),
+    not A's refusal: A's claim is no longer the row's, so its outcome is dropped."""
+    time_machine.move_to(timezone.now(), tick=False)
+    pat = Subscriber.objects.create(
+        email="pat@example.org",
+        mail_due=Mail.CONFIRMATION,
+        mail_requested_at=timezone.now() - timedelta(minutes=1),
+    )
+    send = emails.send
+    attempts = []
+
+    def slow_then_refused(message):
+        attempts.append(message.to)
+        if len(attempts) > 1:  # worker B's send
+            return send(message)
+        time_machine.shift(MAIL_CLAIM_TIMEOUT + timedelta(seconds=1))
+        assert services.send_due_mail(pat.pk)  # worker B takes over and sends
+        raise emails.MessageRefused(554, "5.6.0 Message rejected")
+
+    monkeypatch.setattr(emails, "send", slow_then_refused)
+    assert run_worker() == 0  # worker A's pass: refused
+    assert len(attempts) == 2 and outbox() == ["pat@example.org"]
+    pat.refresh_from_db()
+    assert (pat.mail_due, pat.mail_error, pat.mail_failures) == ("", "", 0)
+    assert pat.mail_sent_at == timezone.now()
+
+
+@pytest.mark.django_db
+def test_two_workers_claiming_at_the_same_instant_each_record_only_their_own_email(
+    interests, run_worker, monkeypatch, time_machine
+):
+    """Worker A sends Ann's email while worker B, on another node, claims and sends Bob's at
+    the very same instant: each records its own outcome only, and nobody gets an email twice."""
+    time_machine.move_to(timezone.now(), tick=False)
+    asked = timezone.now() - timedelta(minutes=1)
+    ann = Subscriber.objects.create(
+        email="ann@example.org", mail_due=Mail.CONFIRMATION, mail_requested_at=asked
+    )
+    bob = Subscriber.objects.create(
+        email="bob@example.org",
+        mail_due=Mail.CONFIRMATION,
+        mail_requested_at=asked + timedelta(seconds=1),
+    )
+    send = emails.send
+
+    def send_while_b_sends_bobs(message):
+        send(message)
+        if message.to == [ann.email]:
+            assert services.send_due_mail(bob.pk)  # worker B, same claim time
+
+    monkeypatch.setattr(emails, "send", send_while_b_sends_bobs)
+    assert run_worker() == 1  # worker A: Ann's (Bob's was B's)
+    assert run_worker() == 0
+    assert outbox() == ["ann@example.org", "bob@example.org"]
+    assert not Subscriber.objects.exclude(mail_due="").exists()

@@ -13,6 +13,7 @@ from testing.helpers import QUERY_BUDGET, count_queries
 
 pytestmark = pytest.mark.django_db
 CHECK_EMAIL_URL = "/newsletter/check-your-email/"
+DAY = timedelta(days=1)
 
 
 def text_of(response):
@@ -39,6 +40,16 @@ def test_signup_stores_a_pending_subscriber_and_sends_one_confirmation(interests
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["Ann.Lee@example.org"]
     assert "/newsletter/confirm/" in mail.outbox[0].body
+
+
+def test_a_new_address_signed_up_on_a_page_in_another_language_is_written_to_in_it(
+    interests, post_signup
+):
+    """The subscriber's language is the page's: the confirmation, and every email after it."""
+    post_signup(valid_data(source="/fr/divisions/"))
+    assert Subscriber.objects.get().language_code == "fr"
+    french = "Veuillez confirmer votre abonnement aux nouvelles de Boston EMS"
+    assert mail.outbox[0].subject == french
 
 
 def test_success_page_says_check_your_email(client, interests):
@@ -69,6 +80,42 @@ def test_the_database_refuses_a_case_variant_duplicate(interests):
     Subscriber.objects.create(email="dup@example.org")
     with pytest.raises(IntegrityError), transaction.atomic():
         Subscriber.objects.create(email="DUP@example.org")
+
+
+@pytest.mark.parametrize("lost_races", [1, 2, 3])
+def test_a_sign_up_that_loses_the_race_for_a_new_address_tries_three_times(
+    interests, client, run_worker, monkeypatch, lost_races
+):
+    """Another request stored the address just after this one looked it up (on PostgreSQL,
+    an insert not yet committed is invisible): the insert hits the unique constraint and the
+    sign-up tries again, finding that row. After three lost races it gives up with an error
+    rather than answering "check your email" for an email it never asked for."""
+    from newsletter import services
+
+    Subscriber.objects.create(
+        email="race@example.org",
+        mail_due=Subscriber.Mail.CONFIRMATION,
+        mail_requested_at=timezone.now(),  # the other request's sign-up
+    )
+    real_find = services.find_subscriber
+    lookups = []
+
+    def find_too_early(email, lock=False):
+        lookups.append(email)
+        return None if len(lookups) <= lost_races else real_find(email, lock=lock)
+
+    monkeypatch.setattr(services, "find_subscriber", find_too_early)
+    data = valid_data(email="Race@example.org")
+    if lost_races == 3:
+        with pytest.raises(IntegrityError):
+            client.post(SIGNUP_URL, data, HTTP_ORIGIN=SAME_ORIGIN)
+        assert len(lookups) == 3
+    else:
+        response = client.post(SIGNUP_URL, data, HTTP_ORIGIN=SAME_ORIGIN)
+        assert response.status_code == 302 and response["Location"] == CHECK_EMAIL_URL
+        run_worker()
+        assert [message.to for message in mail.outbox] == [["race@example.org"]]
+    assert Subscriber.objects.get().email == "race@example.org"
 
 
 def _age_last_mail(minutes=11):
@@ -143,6 +190,41 @@ def test_an_address_gets_at_most_three_emails_a_day_however_often_it_is_signed_u
     time_machine.shift(timedelta(hours=22))  # a day after the first email
     post_signup(valid_data(email="target@example.org"))
     assert len(mail.outbox) == 4
+
+
+def test_a_repeat_sign_up_sends_again_once_ten_minutes_have_passed_not_before(
+    interests, post_signup, time_machine
+):
+    """The 10 minutes count from the last email asked for: a second short of them the repeat
+    changes nothing, at 10 minutes it sends."""
+    time_machine.move_to(timezone.now(), tick=False)
+    post_signup(valid_data(email="again@example.org"))
+    time_machine.shift(timedelta(minutes=10) - timedelta(seconds=1))
+    post_signup(valid_data(email="again@example.org"))
+    assert len(mail.outbox) == 1
+    time_machine.shift(timedelta(seconds=1))
+    post_signup(valid_data(email="again@example.org"))
+    assert len(mail.outbox) == 2
+
+
+def test_a_new_address_gets_three_emails_a_day_counted_from_its_first(
+    interests, post_signup, time_machine
+):
+    """The first sign-up's email counts as the day's first; the day ends 24 hours after it,
+    and the next email starts a new day of three."""
+    time_machine.move_to(timezone.now(), tick=False)
+    first = timezone.now()
+
+    def sign_up_at(delay):
+        time_machine.move_to(first + delay, tick=False)
+        post_signup(valid_data(email="daily@example.org"))
+        return len(mail.outbox)
+
+    assert [sign_up_at(timedelta(minutes=10 * n)) for n in range(4)] == [1, 2, 3, 3]
+    assert sign_up_at(DAY - timedelta(seconds=1)) == 3
+    assert sign_up_at(DAY) == 4  # a new day, from this email
+    later = [sign_up_at(DAY + timedelta(minutes=10 * n)) for n in range(1, 4)]
+    assert later == [5, 6, 6]
 
 
 def test_the_check_your_email_page_promises_only_what_happened(interests, post_signup, client):
