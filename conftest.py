@@ -64,8 +64,11 @@ def _remove_stale_sqlite_journal(session):
 def pytest_collection_modifyitems(items):
     """`make test` runs the suite on several workers (pytest-xdist, --dist loadgroup). The
     tests of a file that share a module-scoped fixture (a server stack, a PostgreSQL cluster)
-    stay on one worker, so that the stack starts once, not once per worker."""
+    stay on one worker, so that the stack starts once, not once per worker. Tests that start
+    the production setup (they need `collected_static`) are marked `servers`."""
     for item in items:
+        if "collected_static" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.servers)
         definitions = getattr(item, "_fixtureinfo", None)
         if definitions and any(
             defs[-1].scope == "module" for defs in definitions.name2fixturedefs.values()

@@ -69,7 +69,8 @@ MODULES = {
 # What a test run needs: the project's packages (mutmut copies them into mutants/, where the
 # tests run), and these files and folders besides.
 ALSO_COPY = ["conftest.py", "pytest.ini", "manage.py", "templates", "static", "locale"]
-# Browser and fault-suite tests take minutes each; the modules above are covered without them.
+# Browser tests and those that start servers take seconds to minutes each, and mutmut would run
+# them for most mutants of a module; what they do in this process, faster tests do too.
 # pytest's check for unraisable exceptions (warnings only) collects garbage harder at the end of
 # each session: half of a short session's time.
 PYTEST_ARGS = [
@@ -78,7 +79,7 @@ PYTEST_ARGS = [
     "-p",
     "no:unraisableexception",
     "-m",
-    "not browser and not faults",
+    "not browser and not servers",
 ]
 
 
