@@ -10,13 +10,14 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
 from bostonems_site.models import SiteSettings
 from bostonems_site.settings.base import shared_caches
 from divisions.models import DivisionPage
 from news.models import NewsPage
+from page_cache import purge
 from page_cache.content_generation import CHANGED_KEY_PREFIX, EVERYTHING, bump_generation
 from page_cache.middleware import (
     LOCK_KEY_PREFIX,
@@ -167,6 +168,36 @@ def test_a_page_made_private_is_no_longer_served_from_the_cache(client, seeded_s
     response = client.get(division.url)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_publishing_shows_at_once_after_the_purge_hooks_are_connected_again(client, seeded_site):
+    """Django runs an app's ready() again when the app registry is reloaded (some management
+    commands and tests do): connecting the hooks again must work and keep one purge per change."""
+    purge.connect()
+    client.get("/divisions/")
+    _rename_fleet_services("Fleet and Vehicle Services")
+    response = client.get("/divisions/")
+    assert response["X-Cache"] == "MISS"
+    assert "Fleet and Vehicle Services" in response.content.decode()
+
+
+def test_a_site_alert_switched_on_shows_at_once_on_stored_pages(client, seeded_site):
+    from testing.helpers import show_site_alert
+
+    client.get("/")
+    show_site_alert(message="Park off main arteries.")  # a snippet, saved in the admin
+    response = client.get("/")
+    assert response["X-Cache"] == "MISS"
+    assert "Park off main arteries." in response.content.decode()
+
+
+def test_settings_first_read_with_their_defaults_leave_stored_pages_current(client, seeded_site):
+    """A settings row is created with its defaults the first time a page reads it (on a new
+    site): nothing visitors see changed, so the page just stored stays a hit."""
+    SiteSettings.objects.all().delete()
+    client.get("/")  # renders with the default settings, creating their row
+    assert SiteSettings.objects.exists()
+    assert client.get("/")["X-Cache"] == "HIT"
 
 
 def test_saving_a_draft_leaves_stored_pages_current(client, seeded_site):
@@ -362,6 +393,49 @@ def test_a_restriction_on_a_section_takes_down_the_pages_under_it(client, seeded
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+def test_a_page_edited_and_published_is_served_stale_while_another_request_renders(
+    client, seeded_site
+):
+    """An ordinary edit is no take-down: during a surge the page's previous copy is served
+    while one request renders the new one, not re-rendered by every request at once."""
+    division = DivisionPage.objects.get(slug="fleet-services")
+    client.get(division.url)
+    _rename_fleet_services("Fleet and Vehicle Services")
+    cache.add(_lock_key(division.url), 1)  # another worker is rendering it
+    meanwhile = client.get(division.url)
+    assert meanwhile["X-Cache"] == "STALE"
+    assert "Fleet Services" in meanwhile.content.decode()
+
+
+def test_a_page_moved_is_never_served_from_its_copy_at_either_address(client, seeded_site):
+    """A move is a take-down (docs/deployment.md), to another section or within its own:
+    nothing stored before it is served again, not even while another request renders."""
+    fleet = DivisionPage.objects.get(slug="fleet-services")
+    training = DivisionPage.objects.get(slug="training")
+    old_address = fleet.url
+    for page in (fleet, training):
+        assert client.get(page.url)["X-Cache"] == "MISS"
+    training.move(training.get_parent().get_first_child(), pos="left")  # reordered
+    fleet.refresh_from_db()  # its place in the tree changed with the reorder
+    fleet.move(training, pos="last-child")  # and into another page
+    for address in (old_address, training.url):
+        cache.add(_lock_key(address), 1)  # another worker is rendering it
+    moved_away = client.get(old_address)
+    assert moved_away.status_code == 301  # Wagtail's redirect to the new address
+    assert moved_away["Location"] == DivisionPage.objects.get(slug="fleet-services").url
+    assert client.get(training.url)["X-Cache"] == "MISS"
+
+
+def test_a_collection_made_private_re_renders_the_stored_pages(client, seeded_site):
+    """Documents of a private collection need a login from then on: pages linking them are
+    rendered again (and the editor's change is saved, though no page is restricted)."""
+    client.get("/divisions/")
+    assert client.get("/divisions/")["X-Cache"] == "HIT"
+    staff_only = Collection.get_first_root_node().add_child(name="Staff only")
+    CollectionViewRestriction.objects.create(collection=staff_only, restriction_type="login")
+    assert client.get("/divisions/")["X-Cache"] == "MISS"
+
+
 def test_a_page_taken_down_answers_503_not_its_copy_while_the_database_is_down(client, seeded_site):
     division = DivisionPage.objects.get(slug="fleet-services")
     assert client.get(division.url).status_code == 200
@@ -466,6 +540,32 @@ def test_a_change_purges_when_it_commits_and_a_rollback_never(committed_site):
     after_rollback = client.get("/divisions/")
     assert after_rollback["X-Cache"] == "HIT"
     assert "Fleet and Vehicle Services" in after_rollback.content.decode()
+
+
+def test_take_downs_committed_with_other_changes_are_never_served_stale(committed_site):
+    """An editor's action is one transaction, often of several saves (the admin's unpublish,
+    a publish then an unpublish): each take-down in it counts once it commits, whichever save
+    made it."""
+    client = Client()
+    fleet = DivisionPage.objects.get(slug="fleet-services")
+    training = DivisionPage.objects.get(slug="training")
+    for page in (fleet, training):
+        client.get(page.url)
+    field_operations = DivisionPage.objects.get(slug="field-operations")
+    with transaction.atomic():
+        fleet.unpublish()
+        _retitle(field_operations, "Field Operations and Dispatch")
+    with transaction.atomic():
+        _retitle(field_operations, "Field Operations")
+        training.unpublish()
+    for page in (fleet, training):
+        cache.add(_lock_key(page.url), 1)  # another worker is rendering it
+        assert client.get(page.url).status_code == 404, page.url
+
+
+def _retitle(page, title):
+    page.title = title
+    page.save_revision().publish()
 
 
 def _last_changes():
