@@ -21,6 +21,7 @@ from page_cache.content_generation import CHANGED_KEY_PREFIX, EVERYTHING, bump_g
 from page_cache.middleware import (
     LOCK_KEY_PREFIX,
     RENDER_SLOT_KEY,
+    LocalEntries,
     PageCacheMiddleware,
     _entry_key,
 )
@@ -521,3 +522,203 @@ def test_a_node_whose_redis_is_gone_keeps_serving(committed_site, collected_stat
         health = requests.get(base + "/healthz", timeout=10)
         assert health.status_code == 200
         assert health.json()["cache"] == "unavailable"
+
+
+# --- Exactly at the limits ----------------------------------------------------------------------
+# Time stands still (tick=False) on whole seconds from START, so each test stands on a limit
+# itself, not a rounding error beside it. The views are plain responses: what matters is whether
+# the page cache renders, serves or refuses, not what a page shows.
+
+START = 1_893_456_000  # 2030-01-01, a whole second
+
+
+def _page(text="Old page"):
+    from django.http import HttpResponse
+
+    return lambda: HttpResponse(text)
+
+
+def test_a_stored_page_is_fresh_until_its_timeout_then_waits_5_seconds_at_most_for_the_node(
+    settings, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_TIMEOUT - 1)
+    assert _run_middleware(_page())["X-Cache"] == "HIT"
+    cache.add(RENDER_SLOT_KEY, 1)  # this node renders other pages, for as long as it takes
+    time_machine.shift(1)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"  # no longer fresh: waits for the node
+    time_machine.shift(4)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"
+    time_machine.shift(1)  # stale for half of PAGE_CACHE_REVALIDATE_SECONDS: renders anyway
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_a_page_with_an_end_time_is_stale_from_that_second(time_machine):
+    """A page showing an alert that ends (expire_cached_page_at) is fresh until the end, not
+    for the whole PAGE_CACHE_TIMEOUT, and its staleness counts from the end."""
+    from django.http import HttpResponse
+
+    def alert_ending_in_10_seconds(request):
+        request.page_cache_expires = START + 10
+        return HttpResponse("Snow emergency")
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(alert_ending_in_10_seconds, as_request=True)
+    time_machine.shift(9)
+    assert _run_middleware(_page())["X-Cache"] == "HIT"
+    cache.add(RENDER_SLOT_KEY, 1)  # this node renders other pages
+    time_machine.shift(1)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"
+    time_machine.shift(4)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"
+    time_machine.shift(1)
+    assert _run_middleware(_page("Alert over")).content == b"Alert over"
+
+
+def test_after_a_publish_a_page_waits_5_seconds_at_most_for_the_node(time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(100)
+    bump_generation()  # a publish, at START + 100
+    cache.add(RENDER_SLOT_KEY, 1)  # this node renders other pages
+    time_machine.shift(4)
+    waiting = _run_middleware(_page())
+    assert (waiting["X-Cache"], waiting.content) == ("STALE", b"Old page")
+    # Rendered as soon as the node is free: caches in front ask again each second.
+    assert waiting["Cache-Control"] == "public, max-age=0, s-maxage=1"
+    assert waiting["X-Accel-Expires"] == "1"
+    time_machine.shift(1)
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_while_another_request_renders_the_stale_copy_is_kept_by_no_cache_in_front(time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()  # a publish (a generation is the time of its purge: a second later)
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    meanwhile = _run_middleware(_page())
+    assert meanwhile["X-Cache"] == "STALE"
+    assert meanwhile["Cache-Control"] == "private, max-age=0"
+    assert meanwhile["X-Accel-Expires"] == "0"
+
+
+def test_publishes_in_a_row_serve_the_copy_until_the_re_render_interval_ends(
+    settings, time_machine
+):
+    """Caches in front may keep the copy exactly as long as this cache will serve it."""
+    settings.PAGE_CACHE_RERENDER_INTERVAL = 4
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    soon_after = _run_middleware(_page())
+    assert soon_after["X-Cache"] == "STALE"
+    assert soon_after["Cache-Control"] == "public, max-age=0, s-maxage=3"
+    assert soon_after["X-Accel-Expires"] == "3"
+    time_machine.shift(2)
+    assert _run_middleware(_page())["Cache-Control"] == "public, max-age=0, s-maxage=1"
+    time_machine.shift(0.5)  # half a second left: not worth keeping in front
+    last_moment = _run_middleware(_page())
+    assert (last_moment["X-Cache"], last_moment["Cache-Control"]) == ("STALE", "private, max-age=0")
+    time_machine.shift(0.5)
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_a_copy_is_served_stale_for_7_days_at_most(settings, time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_STALE_TIMEOUT)
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    assert _run_middleware(_page())["X-Cache"] == "STALE"  # this process's copy, just
+    time_machine.shift(1)
+    cache.add(_lock_key("/some-page/"), 1)
+    assert _run_middleware(_page("New page")).content == b"New page"  # none left: renders
+
+
+# --- Pages that are gone ------------------------------------------------------------------------
+
+
+def test_a_page_that_now_answers_404_is_never_served_stale_again_by_any_process(
+    monkeypatch, settings, time_machine
+):
+    """Not only take-downs (page_cache/takedowns.py): a page whose view now answers 404 for
+    reasons of its own leaves a "gone" marker, in the shared cache and in this process, so
+    neither this process nor another one that kept its own copy serves the old page while a
+    request renders, for as long as copies are kept."""
+    from django.http import HttpResponseNotFound
+
+    from page_cache import middleware
+
+    def gone():
+        return HttpResponseNotFound("Gone")
+
+    this_process = middleware.local_entries
+    other_process = LocalEntries()
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    monkeypatch.setattr(middleware, "local_entries", other_process)
+    assert _run_middleware(_page())["X-Cache"] == "HIT"  # it keeps a copy of its own
+    monkeypatch.setattr(middleware, "local_entries", this_process)
+
+    time_machine.shift(1)
+    bump_generation()
+    assert _run_middleware(gone).status_code == 404
+    cache.add(_lock_key("/some-page/"), 1)  # from now on, another request is rendering it
+    assert _run_middleware(gone).status_code == 404
+    time_machine.shift(settings.PAGE_CACHE_TIMEOUT)  # its first request comes an hour later
+    cache.add(_lock_key("/some-page/"), 1)
+    monkeypatch.setattr(middleware, "local_entries", other_process)
+    assert _run_middleware(gone).status_code == 404
+
+
+def test_a_server_error_keeps_the_last_good_copy_for_others(time_machine):
+    """A failed render (a 500) is no answer about the page: while the next request renders,
+    others still get the last good copy."""
+    from django.http import HttpResponseServerError
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()  # a publish (a generation is the time of its purge: a second later)
+    assert _run_middleware(lambda: HttpResponseServerError("Oops")).status_code == 500
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it again
+    meanwhile = _run_middleware(_page("New page"))
+    assert (meanwhile["X-Cache"], meanwhile.content) == ("STALE", b"Old page")
+
+
+# --- This process's copies, and the health check ------------------------------------------------
+
+
+def test_each_process_keeps_at_most_256_recently_served_pages_in_memory():
+    copies = LocalEntries()
+    for n in range(257):
+        copies.put(f"page {n}", 1, "entry")
+    assert copies.get("page 0") is None  # the least recently served went
+    assert copies.get("page 1") == (1, "entry", 1)
+    assert len(copies.entries) == 256
+
+    copies = LocalEntries(max_entries=2)
+    copies.put("home", 1, "entry")
+    copies.put("news", 1, "entry")
+    copies.get("home")  # served again: kept
+    copies.put("divisions", 1, "entry")
+    assert copies.get("news") is None
+    assert copies.get("home") is not None
+
+
+def test_health_keeps_a_node_in_while_the_database_is_down_only_if_pages_are_stored(
+    client, settings, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    with database_down():
+        assert client.get("/healthz").status_code == 503  # nothing to serve
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_STALE_TIMEOUT - 1)
+    with database_down():
+        health = client.get("/healthz")
+    assert (health.status_code, health.json()["status"]) == (200, "degraded")
+    time_machine.shift(1)  # the copies are gone from the shared cache
+    with database_down():
+        assert client.get("/healthz").status_code == 503
