@@ -7,9 +7,9 @@ import requests
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.test import Client, RequestFactory, override_settings
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
@@ -722,3 +722,56 @@ def test_health_keeps_a_node_in_while_the_database_is_down_only_if_pages_are_sto
     time_machine.shift(1)  # the copies are gone from the shared cache
     with database_down():
         assert client.get("/healthz").status_code == 503
+
+
+def test_while_the_shared_cache_is_down_copies_are_fresh_for_10_seconds_only(
+    settings, time_machine
+):
+    """Purges then reach this process only: other processes' edits show within
+    PAGE_CACHE_REVALIDATE_SECONDS, not after the hour of PAGE_CACHE_TIMEOUT."""
+    time_machine.move_to(START, tick=False)
+    with shared_cache_down():
+        _run_middleware(_page())
+        time_machine.shift(settings.PAGE_CACHE_REVALIDATE_SECONDS - 1)
+        assert _run_middleware(_page())["X-Cache"] == "HIT"
+        time_machine.shift(1)
+        assert _run_middleware(_page("New page")).content == b"New page"
+
+
+# --- A view that finds the database gone ----------------------------------------------------------
+# Most requests meet an unreachable database in a middleware (handler500 answers those); a view
+# whose middlewares needed no query (the site kept per generation) meets it itself.
+
+DATABASE = {"up": True}
+
+
+def _page_needing_the_database(request):
+    from django.http import HttpResponse
+
+    if not DATABASE["up"]:
+        raise OperationalError("server closed the connection unexpectedly")
+    return HttpResponse("Page from the database")
+
+
+urlpatterns = [path("from-the-database/", _page_needing_the_database)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_that_finds_the_database_gone_answers_503_or_the_stored_copy(
+    seeded_site, monkeypatch, time_machine
+):
+    client = Client(raise_request_exception=False)
+    monkeypatch.setitem(DATABASE, "up", False)
+    never_stored = client.get("/from-the-database/")
+    assert (never_stored.status_code, never_stored["Retry-After"]) == (503, "30")
+    assert "This page is not available right now" in never_stored.content.decode()
+
+    time_machine.move_to(START, tick=False)
+    monkeypatch.setitem(DATABASE, "up", True)
+    client.get("/from-the-database/")
+    time_machine.shift(1)
+    bump_generation()
+    monkeypatch.setitem(DATABASE, "up", False)
+    response = client.get("/from-the-database/")
+    assert (response.status_code, response["X-Cache"]) == (200, "STALE")
+    assert response.content == b"Page from the database"
