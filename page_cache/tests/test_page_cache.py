@@ -775,3 +775,31 @@ def test_a_view_that_finds_the_database_gone_answers_503_or_the_stored_copy(
     response = client.get("/from-the-database/")
     assert (response.status_code, response["X-Cache"]) == (200, "STALE")
     assert response.content == b"Page from the database"
+
+
+def test_a_hit_says_how_long_caches_may_keep_it_and_how_long_its_body_is():
+    """Browsers revalidate at once (max-age=0); caches in front keep a page for a minute."""
+    from django.http import HttpResponse
+
+    def gzip_hit():
+        request = RequestFactory().get("/some-page/", HTTP_ACCEPT_ENCODING="gzip, br")
+        return PageCacheMiddleware(lambda request: HttpResponse("New page"))(request)
+
+    _run_middleware(_page())
+    for hit in (_run_middleware(_page("New page")), gzip_hit()):
+        assert hit["X-Cache"] == "HIT"
+        assert hit["Cache-Control"] == "public, max-age=0, s-maxage=60"
+        assert hit["Content-Length"] == str(len(hit.content))
+    assert gzip.decompress(gzip_hit().content) == b"Old page"
+
+
+def test_other_processes_are_served_the_stored_page_for_its_whole_lifetime(
+    monkeypatch, settings, time_machine
+):
+    from page_cache import middleware
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_TIMEOUT - 1)
+    monkeypatch.setattr(middleware, "local_entries", LocalEntries())  # one that never served it
+    assert _run_middleware(_page("New page"))["X-Cache"] == "HIT"
