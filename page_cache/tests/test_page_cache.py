@@ -803,3 +803,69 @@ def test_other_processes_are_served_the_stored_page_for_its_whole_lifetime(
     time_machine.shift(settings.PAGE_CACHE_TIMEOUT - 1)
     monkeypatch.setattr(middleware, "local_entries", LocalEntries())  # one that never served it
     assert _run_middleware(_page("New page"))["X-Cache"] == "HIT"
+
+
+# --- Round-trips to the shared cache ------------------------------------------------------------
+# A hit asks the shared cache for the generation and the take-down records only: the page
+# itself comes from this process's memory, and a stale copy too while another request renders.
+
+
+@contextlib.contextmanager
+def _page_reads():
+    """The reads of page entries from the shared cache, as a list that grows meanwhile."""
+    from unittest import mock
+
+    from page_cache.middleware import ENTRY_KEY_PREFIX
+
+    reads = []
+    shared = caches["default"]
+    real_get = shared.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith(ENTRY_KEY_PREFIX):
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    with mock.patch.object(shared, "get", get):
+        yield reads
+
+
+def test_hits_read_the_page_from_memory_after_the_first_one_in_each_process(monkeypatch):
+    from page_cache import middleware
+
+    _run_middleware(_page())
+    with _page_reads() as reads:
+        assert _run_middleware(_page())["X-Cache"] == "HIT"
+    assert reads == []  # the process that stored it
+    monkeypatch.setattr(middleware, "local_entries", LocalEntries())  # another one
+    with _page_reads() as reads:
+        for _ in range(3):
+            assert _run_middleware(_page())["X-Cache"] == "HIT"
+    assert len(reads) == 1
+
+
+def test_while_another_request_renders_the_stale_copy_comes_from_memory(time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    with _page_reads() as reads:
+        for _ in range(3):
+            assert _run_middleware(_page("New page"))["X-Cache"] == "STALE"
+    assert len(reads) == 1  # once per generation
+
+
+def test_a_copy_dropped_from_the_shared_cache_is_still_served_stale_by_a_process_keeping_it(
+    time_machine,
+):
+    """The shared cache may drop pages when full; a process that kept a copy still serves it
+    while another request renders the page."""
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    cache.delete(_entry_key(RequestFactory().get("/some-page/")))
+    time_machine.shift(1)
+    bump_generation()
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    meanwhile = _run_middleware(_page("New page"))
+    assert (meanwhile["X-Cache"], meanwhile.content) == ("STALE", b"Old page")
