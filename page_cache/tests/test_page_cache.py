@@ -869,3 +869,77 @@ def test_a_copy_dropped_from_the_shared_cache_is_still_served_stale_by_a_process
     cache.add(_lock_key("/some-page/"), 1)  # another request renders it
     meanwhile = _run_middleware(_page("New page"))
     assert (meanwhile["X-Cache"], meanwhile.content) == ("STALE", b"Old page")
+
+
+# --- Requests the cache leaves alone ------------------------------------------------------------
+
+
+def _echo_path(request):
+    from django.http import HttpResponse
+
+    return HttpResponse(f"Answer for {request.path}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/pages/",
+        "/documents/1/annual-report.pdf",  # may be private: Wagtail checks on every request
+        "/healthz",
+        "/static/css/site.css",
+        "/media/images/ambulance.jpg",
+        "/" + "level/" * 9,  # deeper than any page (takedowns.MAX_DEPTH)
+    ],
+)
+def test_requests_outside_the_pages_are_answered_and_never_stored(path):
+    for _ in range(2):
+        response = _run_middleware(_echo_path, path=path, as_request=True)
+        assert response.content == f"Answer for {path}".encode()
+        assert "X-Cache" not in response
+
+
+def test_with_the_page_cache_switched_off_nothing_is_stored_or_served(settings):
+    settings.PAGE_CACHE_ENABLED = False
+    _run_middleware(_page())
+    response = _run_middleware(_page("New page"))
+    assert response.content == b"New page"
+    assert "X-Cache" not in response
+
+
+def test_a_renderer_that_dies_holds_its_page_for_10_seconds_at_most(time_machine):
+    """A worker killed while rendering never releases its locks: they expire after
+    PAGE_CACHE_REVALIDATE_SECONDS, and the next request renders."""
+    from unittest import mock
+
+    from django.http import HttpResponseServerError
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    with mock.patch.object(caches["default"], "delete_many"):  # killed before it releases them
+        _run_middleware(lambda: HttpResponseServerError("Killed"))
+    time_machine.shift(9)
+    assert _run_middleware(_page("New page"))["X-Cache"] == "STALE"
+    time_machine.shift(1)
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_a_page_another_process_rendered_meanwhile_is_served_not_rendered_again(
+    monkeypatch, time_machine
+):
+    from page_cache import middleware
+
+    this_process = middleware.local_entries
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    cache.add(_lock_key("/some-page/"), 1)  # another process renders it
+    assert _run_middleware(_page())["X-Cache"] == "STALE"  # this one keeps its stale copy
+    cache.delete(_lock_key("/some-page/"))
+    monkeypatch.setattr(middleware, "local_entries", LocalEntries())
+    _run_middleware(_page("New page"))  # the other process stores the new copy
+    monkeypatch.setattr(middleware, "local_entries", this_process)
+    response = _run_middleware(_page("Rendered twice"))
+    assert (response["X-Cache"], response.content) == ("HIT", b"New page")
