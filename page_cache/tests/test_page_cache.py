@@ -943,3 +943,23 @@ def test_a_page_another_process_rendered_meanwhile_is_served_not_rendered_again(
     monkeypatch.setattr(middleware, "local_entries", this_process)
     response = _run_middleware(_page("Rendered twice"))
     assert (response["X-Cache"], response.content) == ("HIT", b"New page")
+
+
+def test_every_page_and_gone_marker_expires_so_a_full_redis_can_evict_it(settings, time_machine):
+    """Redis runs with `maxmemory-policy volatile-lru` (docs/deployment.md): only keys with an
+    expiry are evicted when it is full, so every entry of the page cache must have one; the
+    generation and the take-down records, which must never go, have none."""
+    from django.http import HttpResponseNotFound
+
+    from page_cache.middleware import PAGES_STORED_KEY
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page(), path="/gone/")
+    time_machine.shift(1)
+    bump_generation()
+    _run_middleware(lambda: HttpResponseNotFound("Gone"), path="/gone/")  # its marker
+    _run_middleware(_page(), path="/kept/")
+    keys = [_entry_key(RequestFactory().get(path)) for path in ("/gone/", "/kept/")]
+    assert len(cache.get_many([*keys, PAGES_STORED_KEY])) == 3
+    time_machine.shift(settings.PAGE_CACHE_STALE_TIMEOUT)
+    assert cache.get_many([*keys, PAGES_STORED_KEY]) == {}
