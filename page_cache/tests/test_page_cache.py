@@ -790,6 +790,7 @@ def test_a_hit_says_how_long_caches_may_keep_it_and_how_long_its_body_is():
         assert hit["X-Cache"] == "HIT"
         assert hit["Cache-Control"] == "public, max-age=0, s-maxage=60"
         assert hit["Content-Length"] == str(len(hit.content))
+        assert hit["Vary"] == "Accept-Encoding"  # caches in front keep gzip for who accepts it
     assert gzip.decompress(gzip_hit().content) == b"Old page"
 
 
