@@ -7,9 +7,9 @@ import requests
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.test import Client, RequestFactory, override_settings
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
@@ -22,6 +22,7 @@ from page_cache.content_generation import CHANGED_KEY_PREFIX, EVERYTHING, bump_g
 from page_cache.middleware import (
     LOCK_KEY_PREFIX,
     RENDER_SLOT_KEY,
+    LocalEntries,
     PageCacheMiddleware,
     _entry_key,
 )
@@ -621,3 +622,453 @@ def test_a_node_whose_redis_is_gone_keeps_serving(committed_site, collected_stat
         health = requests.get(base + "/healthz", timeout=10)
         assert health.status_code == 200
         assert health.json()["cache"] == "unavailable"
+
+
+# --- Exactly at the limits ----------------------------------------------------------------------
+# Time stands still (tick=False) on whole seconds from START, so each test stands on a limit
+# itself, not a rounding error beside it. The views are plain responses: what matters is whether
+# the page cache renders, serves or refuses, not what a page shows.
+
+START = 1_893_456_000  # 2030-01-01, a whole second
+
+
+def _page(text="Old page"):
+    from django.http import HttpResponse
+
+    return lambda: HttpResponse(text)
+
+
+def test_a_stored_page_is_fresh_until_its_timeout_then_waits_5_seconds_at_most_for_the_node(
+    settings, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_TIMEOUT - 1)
+    assert _run_middleware(_page())["X-Cache"] == "HIT"
+    cache.add(RENDER_SLOT_KEY, 1)  # this node renders other pages, for as long as it takes
+    time_machine.shift(1)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"  # no longer fresh: waits for the node
+    time_machine.shift(4)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"
+    time_machine.shift(1)  # stale for half of PAGE_CACHE_REVALIDATE_SECONDS: renders anyway
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_a_page_with_an_end_time_is_stale_from_that_second(time_machine):
+    """A page showing an alert that ends (expire_cached_page_at) is fresh until the end, not
+    for the whole PAGE_CACHE_TIMEOUT, and its staleness counts from the end."""
+    from django.http import HttpResponse
+
+    def alert_ending_in_10_seconds(request):
+        request.page_cache_expires = START + 10
+        return HttpResponse("Snow emergency")
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(alert_ending_in_10_seconds, as_request=True)
+    time_machine.shift(9)
+    assert _run_middleware(_page())["X-Cache"] == "HIT"
+    cache.add(RENDER_SLOT_KEY, 1)  # this node renders other pages
+    time_machine.shift(1)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"
+    time_machine.shift(4)
+    assert _run_middleware(_page())["X-Cache"] == "STALE"
+    time_machine.shift(1)
+    assert _run_middleware(_page("Alert over")).content == b"Alert over"
+
+
+def test_after_a_publish_a_page_waits_5_seconds_at_most_for_the_node(time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(100)
+    bump_generation()  # a publish, at START + 100
+    cache.add(RENDER_SLOT_KEY, 1)  # this node renders other pages
+    time_machine.shift(4)
+    waiting = _run_middleware(_page())
+    assert (waiting["X-Cache"], waiting.content) == ("STALE", b"Old page")
+    # Rendered as soon as the node is free: caches in front ask again each second.
+    assert waiting["Cache-Control"] == "public, max-age=0, s-maxage=1"
+    assert waiting["X-Accel-Expires"] == "1"
+    time_machine.shift(1)
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_while_another_request_renders_the_stale_copy_is_kept_by_no_cache_in_front(time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()  # a publish (a generation is the time of its purge: a second later)
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    meanwhile = _run_middleware(_page())
+    assert meanwhile["X-Cache"] == "STALE"
+    assert meanwhile["Cache-Control"] == "private, max-age=0"
+    assert meanwhile["X-Accel-Expires"] == "0"
+
+
+def test_publishes_in_a_row_serve_the_copy_until_the_re_render_interval_ends(
+    settings, time_machine
+):
+    """Caches in front may keep the copy exactly as long as this cache will serve it."""
+    settings.PAGE_CACHE_RERENDER_INTERVAL = 4
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    soon_after = _run_middleware(_page())
+    assert soon_after["X-Cache"] == "STALE"
+    assert soon_after["Cache-Control"] == "public, max-age=0, s-maxage=3"
+    assert soon_after["X-Accel-Expires"] == "3"
+    time_machine.shift(2)
+    assert _run_middleware(_page())["Cache-Control"] == "public, max-age=0, s-maxage=1"
+    time_machine.shift(0.5)  # half a second left: not worth keeping in front
+    last_moment = _run_middleware(_page())
+    assert (last_moment["X-Cache"], last_moment["Cache-Control"]) == ("STALE", "private, max-age=0")
+    time_machine.shift(0.5)
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_a_copy_is_served_stale_for_7_days_at_most(settings, time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_STALE_TIMEOUT)
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    assert _run_middleware(_page())["X-Cache"] == "STALE"  # this process's copy, just
+    time_machine.shift(1)
+    cache.add(_lock_key("/some-page/"), 1)
+    assert _run_middleware(_page("New page")).content == b"New page"  # none left: renders
+
+
+# --- Pages that are gone ------------------------------------------------------------------------
+
+
+def test_a_page_that_now_answers_404_is_never_served_stale_again_by_any_process(
+    monkeypatch, settings, time_machine
+):
+    """Not only take-downs (page_cache/takedowns.py): a page whose view now answers 404 for
+    reasons of its own leaves a "gone" marker, in the shared cache and in this process, so
+    neither this process nor another one that kept its own copy serves the old page while a
+    request renders, for as long as copies are kept."""
+    from django.http import HttpResponseNotFound
+
+    from page_cache import middleware
+
+    def gone():
+        return HttpResponseNotFound("Gone")
+
+    this_process = middleware.local_entries
+    other_process = LocalEntries()
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    monkeypatch.setattr(middleware, "local_entries", other_process)
+    assert _run_middleware(_page())["X-Cache"] == "HIT"  # it keeps a copy of its own
+    monkeypatch.setattr(middleware, "local_entries", this_process)
+
+    time_machine.shift(1)
+    bump_generation()
+    assert _run_middleware(gone).status_code == 404
+    cache.add(_lock_key("/some-page/"), 1)  # from now on, another request is rendering it
+    assert _run_middleware(gone).status_code == 404
+    time_machine.shift(settings.PAGE_CACHE_TIMEOUT)  # its first request comes an hour later
+    cache.add(_lock_key("/some-page/"), 1)
+    monkeypatch.setattr(middleware, "local_entries", other_process)
+    assert _run_middleware(gone).status_code == 404
+
+
+def test_a_server_error_keeps_the_last_good_copy_for_others(time_machine):
+    """A failed render (a 500) is no answer about the page: while the next request renders,
+    others still get the last good copy."""
+    from django.http import HttpResponseServerError
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()  # a publish (a generation is the time of its purge: a second later)
+    assert _run_middleware(lambda: HttpResponseServerError("Oops")).status_code == 500
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it again
+    meanwhile = _run_middleware(_page("New page"))
+    assert (meanwhile["X-Cache"], meanwhile.content) == ("STALE", b"Old page")
+
+
+# --- This process's copies, and the health check ------------------------------------------------
+
+
+def test_each_process_keeps_at_most_256_recently_served_pages_in_memory():
+    copies = LocalEntries()
+    for n in range(257):
+        copies.put(f"page {n}", 1, "entry")
+    assert copies.get("page 0") is None  # the least recently served went
+    assert copies.get("page 1") == (1, "entry", 1)
+    assert len(copies.entries) == 256
+
+    copies = LocalEntries(max_entries=2)
+    copies.put("home", 1, "entry")
+    copies.put("news", 1, "entry")
+    copies.get("home")  # served again: kept
+    copies.put("divisions", 1, "entry")
+    assert copies.get("news") is None
+    assert copies.get("home") is not None
+
+
+def test_health_keeps_a_node_in_while_the_database_is_down_only_if_pages_are_stored(
+    client, settings, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    with database_down():
+        assert client.get("/healthz").status_code == 503  # nothing to serve
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_STALE_TIMEOUT - 1)
+    with database_down():
+        health = client.get("/healthz")
+    assert (health.status_code, health.json()["status"]) == (200, "degraded")
+    time_machine.shift(1)  # the copies are gone from the shared cache
+    with database_down():
+        assert client.get("/healthz").status_code == 503
+
+
+def test_while_the_shared_cache_is_down_copies_are_fresh_for_10_seconds_only(
+    settings, time_machine
+):
+    """Purges then reach this process only: other processes' edits show within
+    PAGE_CACHE_REVALIDATE_SECONDS, not after the hour of PAGE_CACHE_TIMEOUT."""
+    time_machine.move_to(START, tick=False)
+    with shared_cache_down():
+        _run_middleware(_page())
+        time_machine.shift(settings.PAGE_CACHE_REVALIDATE_SECONDS - 1)
+        assert _run_middleware(_page())["X-Cache"] == "HIT"
+        time_machine.shift(1)
+        assert _run_middleware(_page("New page")).content == b"New page"
+
+
+# --- A view that finds the database gone ----------------------------------------------------------
+# Most requests meet an unreachable database in a middleware (handler500 answers those); a view
+# whose middlewares needed no query (the site kept per generation) meets it itself.
+
+DATABASE = {"up": True}
+
+
+def _page_needing_the_database(request):
+    from django.http import HttpResponse
+
+    if not DATABASE["up"]:
+        raise OperationalError("server closed the connection unexpectedly")
+    return HttpResponse("Page from the database")
+
+
+urlpatterns = [path("from-the-database/", _page_needing_the_database)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_that_finds_the_database_gone_answers_503_or_the_stored_copy(
+    seeded_site, monkeypatch, time_machine
+):
+    client = Client(raise_request_exception=False)
+    monkeypatch.setitem(DATABASE, "up", False)
+    never_stored = client.get("/from-the-database/")
+    assert (never_stored.status_code, never_stored["Retry-After"]) == (503, "30")
+    assert "This page is not available right now" in never_stored.content.decode()
+
+    time_machine.move_to(START, tick=False)
+    monkeypatch.setitem(DATABASE, "up", True)
+    client.get("/from-the-database/")
+    time_machine.shift(1)
+    bump_generation()
+    monkeypatch.setitem(DATABASE, "up", False)
+    response = client.get("/from-the-database/")
+    assert (response.status_code, response["X-Cache"]) == (200, "STALE")
+    assert response.content == b"Page from the database"
+
+
+def test_a_hit_says_how_long_caches_may_keep_it_and_how_long_its_body_is():
+    """Browsers revalidate at once (max-age=0); caches in front keep a page for a minute."""
+    from django.http import HttpResponse
+
+    def gzip_hit():
+        request = RequestFactory().get("/some-page/", HTTP_ACCEPT_ENCODING="gzip, br")
+        return PageCacheMiddleware(lambda request: HttpResponse("New page"))(request)
+
+    _run_middleware(_page())
+    for hit in (_run_middleware(_page("New page")), gzip_hit()):
+        assert hit["X-Cache"] == "HIT"
+        assert hit["Cache-Control"] == "public, max-age=0, s-maxage=60"
+        assert hit["Content-Length"] == str(len(hit.content))
+        assert hit["Vary"] == "Accept-Encoding"  # caches in front keep gzip for who accepts it
+    assert gzip.decompress(gzip_hit().content) == b"Old page"
+
+
+def test_other_processes_are_served_the_stored_page_for_its_whole_lifetime(
+    monkeypatch, settings, time_machine
+):
+    from page_cache import middleware
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(settings.PAGE_CACHE_TIMEOUT - 1)
+    monkeypatch.setattr(middleware, "local_entries", LocalEntries())  # one that never served it
+    assert _run_middleware(_page("New page"))["X-Cache"] == "HIT"
+
+
+# --- Round-trips to the shared cache ------------------------------------------------------------
+# A hit asks the shared cache for the generation and the take-down records only: the page
+# itself comes from this process's memory, and a stale copy too while another request renders.
+
+
+@contextlib.contextmanager
+def _page_reads():
+    """The reads of page entries from the shared cache, as a list that grows meanwhile."""
+    from unittest import mock
+
+    from page_cache.middleware import ENTRY_KEY_PREFIX
+
+    reads = []
+    shared = caches["default"]
+    real_get = shared.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith(ENTRY_KEY_PREFIX):
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    with mock.patch.object(shared, "get", get):
+        yield reads
+
+
+def test_hits_read_the_page_from_memory_after_the_first_one_in_each_process(monkeypatch):
+    from page_cache import middleware
+
+    _run_middleware(_page())
+    with _page_reads() as reads:
+        assert _run_middleware(_page())["X-Cache"] == "HIT"
+    assert reads == []  # the process that stored it
+    monkeypatch.setattr(middleware, "local_entries", LocalEntries())  # another one
+    with _page_reads() as reads:
+        for _ in range(3):
+            assert _run_middleware(_page())["X-Cache"] == "HIT"
+    assert len(reads) == 1
+
+
+def test_while_another_request_renders_the_stale_copy_comes_from_memory(time_machine):
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    with _page_reads() as reads:
+        for _ in range(3):
+            assert _run_middleware(_page("New page"))["X-Cache"] == "STALE"
+    assert len(reads) == 1  # once per generation
+
+
+def test_a_copy_dropped_from_the_shared_cache_is_still_served_stale_by_a_process_keeping_it(
+    time_machine,
+):
+    """The shared cache may drop pages when full; a process that kept a copy still serves it
+    while another request renders the page."""
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    cache.delete(_entry_key(RequestFactory().get("/some-page/")))
+    time_machine.shift(1)
+    bump_generation()
+    cache.add(_lock_key("/some-page/"), 1)  # another request renders it
+    meanwhile = _run_middleware(_page("New page"))
+    assert (meanwhile["X-Cache"], meanwhile.content) == ("STALE", b"Old page")
+
+
+# --- Requests the cache leaves alone ------------------------------------------------------------
+
+
+def _echo_path(request):
+    from django.http import HttpResponse
+
+    return HttpResponse(f"Answer for {request.path}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/pages/",
+        "/documents/1/annual-report.pdf",  # may be private: Wagtail checks on every request
+        "/healthz",
+        "/static/css/site.css",
+        "/media/images/ambulance.jpg",
+        "/" + "level/" * 9,  # deeper than any page (takedowns.MAX_DEPTH)
+    ],
+)
+def test_requests_outside_the_pages_are_answered_and_never_stored(path):
+    for _ in range(2):
+        response = _run_middleware(_echo_path, path=path, as_request=True)
+        assert response.content == f"Answer for {path}".encode()
+        assert "X-Cache" not in response
+
+
+def test_with_the_page_cache_switched_off_nothing_is_stored_or_served(settings):
+    settings.PAGE_CACHE_ENABLED = False
+    _run_middleware(_page())
+    response = _run_middleware(_page("New page"))
+    assert response.content == b"New page"
+    assert "X-Cache" not in response
+
+
+def test_a_renderer_that_dies_holds_its_page_for_10_seconds_at_most(time_machine):
+    """A worker killed while rendering never releases its locks: they expire after
+    PAGE_CACHE_REVALIDATE_SECONDS, and the next request renders."""
+    from unittest import mock
+
+    from django.http import HttpResponseServerError
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    with mock.patch.object(caches["default"], "delete_many"):  # killed before it releases them
+        _run_middleware(lambda: HttpResponseServerError("Killed"))
+    time_machine.shift(9)
+    assert _run_middleware(_page("New page"))["X-Cache"] == "STALE"
+    time_machine.shift(1)
+    assert _run_middleware(_page("New page")).content == b"New page"
+
+
+def test_a_page_another_process_rendered_meanwhile_is_served_not_rendered_again(
+    monkeypatch, time_machine
+):
+    from page_cache import middleware
+
+    this_process = middleware.local_entries
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page())
+    time_machine.shift(1)
+    bump_generation()
+    cache.add(_lock_key("/some-page/"), 1)  # another process renders it
+    assert _run_middleware(_page())["X-Cache"] == "STALE"  # this one keeps its stale copy
+    cache.delete(_lock_key("/some-page/"))
+    monkeypatch.setattr(middleware, "local_entries", LocalEntries())
+    _run_middleware(_page("New page"))  # the other process stores the new copy
+    monkeypatch.setattr(middleware, "local_entries", this_process)
+    response = _run_middleware(_page("Rendered twice"))
+    assert (response["X-Cache"], response.content) == ("HIT", b"New page")
+
+
+def test_every_page_and_gone_marker_expires_so_a_full_redis_can_evict_it(settings, time_machine):
+    """Redis runs with `maxmemory-policy volatile-lru` (docs/deployment.md): only keys with an
+    expiry are evicted when it is full, so every entry of the page cache must have one; the
+    generation and the take-down records, which must never go, have none."""
+    from django.http import HttpResponseNotFound
+
+    from page_cache.middleware import PAGES_STORED_KEY
+
+    time_machine.move_to(START, tick=False)
+    _run_middleware(_page(), path="/gone/")
+    time_machine.shift(1)
+    bump_generation()
+    _run_middleware(lambda: HttpResponseNotFound("Gone"), path="/gone/")  # its marker
+    _run_middleware(_page(), path="/kept/")
+    keys = [_entry_key(RequestFactory().get(path)) for path in ("/gone/", "/kept/")]
+    assert len(cache.get_many([*keys, PAGES_STORED_KEY])) == 3
+    time_machine.shift(settings.PAGE_CACHE_STALE_TIMEOUT)
+    assert cache.get_many([*keys, PAGES_STORED_KEY]) == {}
+
+
+def test_a_head_request_gets_the_headers_of_a_hit_without_its_body():
+    """Called directly: Django's test client drops HEAD bodies itself, and would hide one."""
+    _run_middleware(_page())
+    head = PageCacheMiddleware(lambda request: None)(RequestFactory().head("/some-page/"))
+    assert (head["X-Cache"], head.content) == ("HIT", b"")
+    assert head["Content-Length"] == str(len(b"Old page"))
