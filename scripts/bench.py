@@ -516,7 +516,8 @@ def compare(revision, workdir, stack):
     """Every page type's uncached requests/s on this checkout beside `revision`'s, in one run:
     both served at once by their own gunicorn (page cache off, UNCACHED_WORKERS) over their own
     PostgreSQL, measured in turns (before, now, now, before) so that a machine slowing down or
-    warming up weighs on both alike. Then this checkout's cached ÷ static and its surge."""
+    warming up weighs on both alike. Then this checkout through nginx, as deployed: cached
+    pages against a static file of the same size, and the surge with publishes."""
     before = Path(workdir) / "checkout"
     before.mkdir()
     archive = subprocess.Popen(["git", "archive", revision], cwd=ROOT, stdout=subprocess.PIPE)
@@ -567,9 +568,7 @@ def compare(revision, workdir, stack):
     )
     for server in servers.values():
         server.stop()
-    with gunicorn(envs[now]) as server:
-        report_cached_home_against_static(server, envs[now], "### Now: cached against static")
-    surge(envs[now], workdir)
+    through_nginx(envs[now], workdir)
     return 1 if slower else 0
 
 
