@@ -14,6 +14,7 @@ docs/mutation-equivalents.md; any other survivor fails the run. The last line is
 
     python scripts/mutation.py                      # every module
     python scripts/mutation.py rate_limits/counters.py   # one or more of them
+    python scripts/mutation.py --recheck            # test the listed equivalents again too
 """
 
 import concurrent.futures
@@ -89,13 +90,46 @@ NOT_MUTATED = [r"^\s*logger\."]
 
 
 def equivalents():
-    """{mutant name: reason} from docs/mutation-equivalents.md ("- `name`: reason" lines)."""
+    """{mutant name: (the hash of its function when it was found equivalent, or None; reason)}
+    from docs/mutation-equivalents.md ("- `name` (hash): reason" lines)."""
     listed = {}
     for line in EQUIVALENTS.read_text().splitlines():
-        match = re.match(r"- `([^`]+)`: (.+)", line)
+        match = re.match(r"- `([^`]+)`(?: \(([0-9a-f]+)\))?: (.+)", line)
         if match:
-            listed[match[1]] = match[2]
+            listed[match[1]] = (match[2], match[3])
     return listed
+
+
+def function_of(name, module):
+    """mutmut's name of the function a mutant of `module` changes."""
+    dotted = module.removesuffix(".py").replace("/", ".")
+    return name.removeprefix(f"{dotted}.").rpartition("__mutmut_")[0]
+
+
+def keep_known_equivalents(workdir, module, listed):
+    """An equivalent mutant survives every test, so running them all again (each runs every
+    test that reaches its function: most of a run's time) tells nothing new while its function
+    is unchanged. mutmut keeps a mutant's earlier result while its function's hash is the same,
+    and tests it again when the function changed: so it is given the listed equivalents as
+    survivors, with the hashes their functions had when they were listed."""
+    results, hashes = {}, {}
+    for name, (function_hash, _) in listed.items():
+        function = function_of(name, module)
+        if function_hash and name.startswith(module.removesuffix(".py").replace("/", ".") + "."):
+            results[name] = 0
+            hashes[function] = function_hash
+    meta = workdir / "mutants" / f"{module}.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(
+        json.dumps(
+            {
+                "exit_code_by_key": results,
+                "hash_by_function_name": hashes,
+                "durations_by_key": {},
+                "estimated_durations_by_key": {},
+            }
+        )
+    )
 
 
 def project_copy(workdir):
@@ -152,13 +186,16 @@ def migrated_database(workdir, env):
     return snapshots
 
 
-def mutate(module, tests, listed):
+def mutate(module, tests, listed, recheck=False):
     """Run mutmut on one module; returns (killed, total, survivors, report), the report
-    showing the change each survivor not in `listed` made."""
+    showing the change each survivor not in `listed` made. With `recheck`, the listed
+    equivalents are tested again even where their functions are unchanged."""
     workdir = Path(tempfile.mkdtemp(prefix="bostonems-mutation-"))
     report = []
     try:
         project_copy(workdir)
+        if not recheck:
+            keep_known_equivalents(workdir, module, listed)
         (workdir / "setup.cfg").write_text(setup_cfg(module, tests))
         env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
         env["TEST_DATABASE_SNAPSHOTS"] = str(migrated_database(workdir, env))
@@ -188,12 +225,19 @@ def mutate(module, tests, listed):
             for line in results.splitlines()
             if line.strip() and not line.rstrip().endswith(detected)
         ]
+        hashes = json.loads((workdir / "mutants" / f"{module}.meta").read_text())[
+            "hash_by_function_name"
+        ]
         for name in survivors:
             if name not in listed:
                 show = subprocess.run(
                     [*mutmut, "show", name], cwd=workdir, env=env, capture_output=True, text=True
                 )
                 report.append(show.stdout)
+            elif listed[name][0] != (current := hashes[function_of(name, module)]):
+                report.append(
+                    f"  tested again, still equivalent: record it as `{name}` ({current})"
+                )
         timeouts = stats.get("timeout", 0)
         killed = stats["killed"] + timeouts
         report.append(
@@ -206,6 +250,8 @@ def mutate(module, tests, listed):
 
 
 def main(selected):
+    recheck = "--recheck" in selected
+    selected = [module for module in selected if module != "--recheck"]
     unknown = set(selected) - set(MODULES)
     if unknown:
         sys.exit(f"Not a module this runs on: {', '.join(sorted(unknown))}")
@@ -218,7 +264,8 @@ def main(selected):
         # The largest modules (the most mutants) start first.
         largest_first = sorted(modules, key=lambda module: -(ROOT / module).stat().st_size)
         runs = {
-            module: pool.submit(mutate, module, MODULES[module], listed) for module in largest_first
+            module: pool.submit(mutate, module, MODULES[module], listed, recheck)
+            for module in largest_first
         }
         killed = total = 0
         unexplained = []
@@ -234,7 +281,7 @@ def main(selected):
             total += module_total
             for name in survivors:
                 if name in listed:
-                    print(f"  equivalent: {name} ({listed[name]})")
+                    print(f"  equivalent: {name} ({listed[name][1]})")
                 else:
                     unexplained.append(name)
                     print(f"  SURVIVED: {name} (its change is shown above)")
