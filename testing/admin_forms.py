@@ -2,6 +2,7 @@
 change some fields, post it back."""
 
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
 from django.http import QueryDict
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, streamfield
 
@@ -34,3 +35,14 @@ def with_streams(form: QueryDict, **streams):
     for key, value in data.items():
         form[key] = value
     return form
+
+
+def refused(response):
+    """Wagtail's answer to an admin page the user may not see: back to the dashboard, told why
+    (the last message: a redirect not followed leaves the earlier ones for the dashboard)."""
+    messages = [str(message).strip() for message in get_messages(response.wsgi_request)]
+    return (response.status_code, response["Location"], messages[-1:]) == (
+        302,
+        "/admin/",
+        ["Sorry, you do not have permission to access this area."],
+    )

@@ -8,7 +8,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -16,6 +15,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from newsletter.models import Interest, Subscriber
 from newsletter.permissions import MANAGERS_GROUP, ensure_managers_group
+from testing.admin_forms import refused
 
 pytestmark = pytest.mark.django_db
 INDEX = "/admin/subscribers/"
@@ -71,17 +71,6 @@ def test_superusers_and_newsletter_managers_see_subscribers(admin_client, manage
         menu = admin_menu(client)
         assert '"label": "Subscribers"' in menu and INDEX in menu
         assert client.get(INDEX).status_code == 200
-
-
-def refused(response):
-    """Wagtail's answer to a page the user may not see: back to the dashboard, told why (the
-    last message: a redirect not followed leaves the earlier ones for the dashboard)."""
-    messages = [str(message).strip() for message in get_messages(response.wsgi_request)]
-    return (response.status_code, response["Location"], messages[-1:]) == (
-        302,
-        "/admin/",
-        ["Sorry, you do not have permission to access this area."],
-    )
 
 
 def test_page_editors_do_not_see_subscribers(editor_client, subscribers):

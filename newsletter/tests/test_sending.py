@@ -7,7 +7,6 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from news.models import NewsPage
 from newsletter.models import Delivery, Interest, Mailing, Subscriber
 from newsletter.sending import deliver, start_mailing
 from newsletter.tests.failing_backend import CrashAfterBackend
+from testing.admin_forms import refused
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
@@ -175,17 +175,6 @@ def _member_of(group_name):
     user = get_user_model().objects.create_user(group_name.replace(" ", ""), password="x" * 14)
     user.groups.add(Group.objects.get(name=group_name))
     return user
-
-
-def refused(response):
-    """Wagtail's answer to a page the user may not see: back to the dashboard, told why (the
-    last message: a redirect not followed leaves the earlier ones for the dashboard)."""
-    messages = [str(message).strip() for message in get_messages(response.wsgi_request)]
-    return (response.status_code, response["Location"], messages[-1:]) == (
-        302,
-        "/admin/",
-        ["Sorry, you do not have permission to access this area."],
-    )
 
 
 @pytest.mark.parametrize("group_name", ["Editors", "Moderators"])
