@@ -13,7 +13,11 @@ search backends accept as filters, so search results are narrowed by the same ru
 language, else the English ones not translated yet.
 """
 
+import functools
+
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Substr
 
 
@@ -28,9 +32,19 @@ def restricted_pages():
     return Page.objects.filter(Exists(covering)).values("pk")
 
 
+@functools.cache
+def _restricted_pages_sql():
+    """restricted_pages() as SQL, compiled once per process: it has no parameter from a request
+    or a page (the same SQL every time), and building it through the ORM on each use cost about
+    a millisecond per list, on every page shown (the language links alone are on all of them)."""
+    return restricted_pages().order_by().query.get_compiler(connection=connection).as_sql()
+
+
 def public_q():
     """The condition for a public page (live, no restriction above it), to combine with others."""
-    return Q(live=True) & ~Q(pk__in=restricted_pages())
+    # RawSQL of our own compiled query, with its own parameters: nothing from outside reaches it.
+    restricted = RawSQL(*_restricted_pages_sql())  # noqa: S611
+    return Q(live=True) & ~Q(pk__in=restricted)
 
 
 def public_pages(pages):

@@ -29,8 +29,10 @@ site-wide text, the news index and gallery, the site's sections, a breadcrumb tr
 the same way (`get_or_compute`): reading one costs a millisecond or more of query
 building, pickling it a tenth of that. Each request gets its own copies of them and of the rows
 fetched with them, so what Wagtail caches on them for one request (the request itself, its
-URLs, the site's root page becoming the page shown) never reaches another. Only what many
-pages share is kept: a page's own content is the full-page cache's job.
+URLs, the site's root page becoming the page shown) never reaches another. Mostly what many
+pages share is kept: a page's own content is the full-page cache's job. The exception is a box
+that costs a large part of its page's render and changes with other pages, kept per page (a
+division's related videos: their stills and the language rules were a fifth of the page's CPU).
 
 What a change can affect: by default a kept piece is made again after any content change. A
 piece that shows only rows of some page models names them (`page_models`, the labels of the
@@ -86,7 +88,7 @@ class Fragments:
         return copy_for_request(value)
 
     def _entry(self, request, key, make, page_models):
-        key = (get_language(), split_domain_port(request.get_host())[0], *key)
+        key = (get_language(), _host_name(request), *key)
         with self.lock:
             kept = self.entries.get(key)
         if not _current(request, kept):
@@ -107,6 +109,14 @@ class Fragments:
 
 
 fragments = Fragments()
+
+
+def _host_name(request):
+    """The host name of the request (checked against ALLOWED_HOSTS), worked out once: a page
+    uses a dozen pieces."""
+    if "_fragments_host" not in request.__dict__:
+        request._fragments_host = split_domain_port(request.get_host())[0]
+    return request._fragments_host
 
 
 def _stamp(request, scopes):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import get_page_models
 
 from divisions.models import DivisionIndexPage, DivisionPage
+from media_library.models import VideoPage
 from news.models import NewsIndexPage, NewsPage
 from page_cache.content_generation import bump_generation
 from page_cache.fragments import Fragments, fragments
@@ -81,11 +82,24 @@ def test_a_new_section_and_a_renamed_parent_show_on_the_next_render(client, seed
 
 def visible_html(client):
     """The pages showing pieces kept until pages of the models they name change (`showing`:
-    the home page's division cards, news and videos, the division index's cards), in both
-    languages, as a visitor gets them (less the per-response CSP nonce)."""
+    the home page's division cards, news and videos, the division index's cards, a division's
+    related videos), in both languages, as a visitor gets them (less the per-response CSP
+    nonce)."""
     indexes = DivisionIndexPage.objects.live().order_by("locale__language_code")
-    urls = ["/", "/es/", *(index.url for index in indexes)]
+    divisions = [division_with_videos(language) for language in ("en", "es")]
+    urls = ["/", "/es/", *(page.url for page in [*indexes, *divisions] if page)]
     return {url: re.sub(r'nonce="[^"]*"', "", client.get(url).content.decode()) for url in urls}
+
+
+def division_with_videos(language):
+    """The first live division page in `language` that videos name (it shows them)."""
+    named = VideoPage.objects.values("related_divisions__translation_key")
+    return (
+        DivisionPage.objects.live()
+        .filter(translation_key__in=named, locale__language_code=language)
+        .order_by("path")
+        .first()
+    )
 
 
 def rendered_afresh(client):
@@ -107,6 +121,15 @@ def edits_of_every_kind():
         lambda: publish(
             NewsIndexPage.objects.get(locale__language_code="en"),
             NewsPage(title="Storm shelters open", slug="storm-shelters", summary="Open now."),
+        ),
+    )
+    division = division_with_videos("en")
+    yield (
+        "a video about a division",
+        lambda: _retitle(
+            VideoPage.objects.live().filter(
+                related_divisions__translation_key=division.translation_key
+            )[0]
         ),
     )
     yield "an unpublished division", lambda: DivisionPage.objects.live().first().unpublish()
