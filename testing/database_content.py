@@ -20,13 +20,23 @@ so the state is forgotten after them and restored from its snapshot for the next
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+
+from testing.servers import (
+    MIGRATED_DUMP_VARIABLE,
+    database_url,
+    pg_dump_database,
+    run_migrations,
+)
 
 EMPTY, SEEDED, TRANSLATED = "empty", "seeded", "translated"
 # A folder where the states' snapshots, once built, are kept for later sessions (which then load
@@ -147,6 +157,75 @@ if MIGRATED_DATABASE:
         for name in (copy, f"{copy}-wal", f"{copy}-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(name)
+
+
+# On PostgreSQL the migrations run once per session, not once per worker: before the workers
+# start, the first process migrates a template database, and each worker's test database is a
+# copy of it (CREATE DATABASE ... TEMPLATE: under a second, where migrating took 20-30 s; Django's
+# migrate then finds nothing to apply). A dump of it goes to the server stacks' own clusters
+# (testing/servers.py: migrate). The variable names the template for the workers.
+MIGRATED_TEMPLATE_VARIABLE = "TEST_MIGRATED_DATABASE_TEMPLATE"
+
+
+def pytest_sessionstart(session):
+    config = session.config
+    if (
+        hasattr(config, "workerinput")
+        or config.option.collectonly
+        or connection.vendor != "postgresql"
+    ):
+        return
+    template = f"test_{settings.DATABASES['default']['NAME']}_migrated"
+    with _server_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
+        cursor.execute(f'CREATE DATABASE "{template}"')
+    folder = Path(tempfile.mkdtemp(prefix="bostonems-migrated-"))
+    config.add_cleanup(lambda: _remove_migrated_template(template, folder))
+    run_migrations(
+        {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+            "DATABASE_URL": database_url(template),
+        }
+    )
+    pg_dump_database(database_url(template), folder / "migrated.dump")
+    os.environ[MIGRATED_TEMPLATE_VARIABLE] = template
+    os.environ[MIGRATED_DUMP_VARIABLE] = str(folder / "migrated.dump")
+
+
+@contextlib.contextmanager
+def _server_cursor():
+    """A cursor on the test database's PostgreSQL server, outside any database (CREATE and DROP
+    DATABASE are run from there)."""
+    import psycopg2
+
+    db = settings.DATABASES["default"]
+    with contextlib.closing(
+        psycopg2.connect(
+            dbname="postgres",
+            user=db["USER"],
+            password=db["PASSWORD"],
+            host=db["HOST"],
+            port=db["PORT"],
+        )
+    ) as server:
+        server.autocommit = True
+        with server.cursor() as cursor:
+            yield cursor
+
+
+def _remove_migrated_template(template, folder):
+    with _server_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's, and the test database copied from the migrated template, if there is
+    one."""
+    if template := os.environ.get(MIGRATED_TEMPLATE_VARIABLE):
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = template
 
 
 @pytest.fixture(scope="session")

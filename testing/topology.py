@@ -27,6 +27,7 @@ from testing.servers import (
     PostgreSQL,
     Redis,
     ServerError,
+    migrate,
     nginx_missing,
     production_env,
     start_together,
@@ -134,7 +135,7 @@ class Topology:
         }
         self.env = production_env(self.database_url, **{**environment, **self.env_overrides})
         if fresh_database:
-            self.manage("migrate", "--noinput", "-v0")
+            migrate(self.postgres, self.env)
         if not self.static_root.exists():
             self.manage("collectstatic", "--noinput", "-v0")
         self.manage("write_error_pages")

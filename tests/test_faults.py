@@ -36,6 +36,7 @@ from testing.servers import (
     PostgreSQL,
     Redis,
     env_for_test_server,
+    migrate,
     server_or_skip,
 )
 
@@ -73,7 +74,7 @@ def stack(collected_static, tmp_path_factory):
             MEDIA_ROOT=str(workdir / "media"),
             NEWSLETTER_SIGNUP_LIMIT="1000",  # every sign-up here comes from 127.0.0.1
         )
-        manage(env, "migrate", "--noinput")
+        migrate(postgres, env)
         manage(env, "load_seed_content")
         web = stack.enter_context(Gunicorn(env, workers=2, log_dir=workdir))
         worker_log = workdir / "worker.log"

@@ -27,6 +27,7 @@ from testing.servers import (
     Gunicorn,
     PostgreSQL,
     Redis,
+    migrate,
     production_env,
     server_or_skip,
 )
@@ -60,10 +61,6 @@ def old_text(cache_name, kind):
 
 
 SET_UP = """
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
-
     from bostonems_site.seed import ensure_child, ensure_home
     from news.models import NewsIndexPage, NewsPage
     from news.seed import _body
@@ -125,6 +122,7 @@ def nodes(collected_static, tmp_path_factory):
             )
             for name, url in caches.items()
         }
+        migrate(postgres, envs["file"])
         finish(shell(envs["file"], SET_UP.format(caches=list(caches), kinds=TAKE_DOWNS)))
         servers = {
             name: stack.enter_context(Gunicorn(env, workers=2, log_dir=workdir))
