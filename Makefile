@@ -70,8 +70,9 @@ else
 endif
 
 ## coverage: the whole suite on PostgreSQL with line and branch coverage, held to coverage-floor.json
-# CI's `make test`. Coverage adds about a minute; it fits since the suite migrates once per
-# session and starts each server stack once (a fresh-clone CI with it: 13 min 49 s on a 2-core machine, limit 15).
+# CI's `make test`. It fits CI's 15 minutes since the suite migrates once per session, starts
+# each server stack once and restores database states from copies of the tables: a fresh-clone
+# CI with it took 12 min 53 s on a 2-core machine.
 coverage: $(VENV)/.dev-installed $(VNU_JAR)
 	scripts/with-postgres.sh $(PYTEST) --cov --cov-report=json:coverage.json --cov-report=
 	$(BIN)/python scripts/coverage_check.py coverage.json
