@@ -69,10 +69,12 @@ def in_language(queryset, language_code=None):
     """Objects of `queryset` in `language_code` (the active language when None), plus the
     English ones not translated into it yet, annotated with `content_language` for
     `language_attributes`. One query (subqueries), so ordering, slicing and pagination stay in
-    the database; the outer filter is on `pk` alone, so search backends accept it too."""
+    the database. The outer query filters on `pk` alone: search backends accept that, and
+    `queryset`'s own conditions (the public rule, a section's path) are compiled only inside the
+    subqueries, which already hold them, rather than once more for the list and its count."""
     language_code = language_code or translation.get_language()
     source = settings.LANGUAGE_CODE
-    shown = queryset.annotate(content_language=F("locale__language_code"))
+    shown = queryset.model._default_manager.annotate(content_language=F("locale__language_code"))
     own = queryset.filter(locale__language_code=language_code)
     if hasattr(queryset.model, "alias_of"):
         own = own.exclude(UNTRANSLATED_COPY)
