@@ -199,42 +199,52 @@ def in_english_order(queryset):
 
 def page_translations(page, request):
     """The public translations of `page` in every language (itself included, when live, unless
-    it is an untranslated copy), as dicts with code, name and url; one query per page per
-    request, shared by the head, the switcher, the hreflang links and the language redirect."""
+    it is an untranslated copy), as dicts with code, name and url, shared by the head, the
+    switcher, the hreflang links and the language redirect. Every page shows them, and making
+    them (a query, then each translation's address through its site) was a tenth of an uncached
+    page's CPU, so they are kept per page and content generation (page_cache/fragments.py): any
+    publish or take-down anywhere makes them again."""
     if page is None or not hasattr(page, "get_translations"):
         return []
     if not hasattr(page, "_live_translations"):
-        names = dict(settings.LANGUAGES)
-        order = list(names)
-        # A visitor let into a private page (its password given) is not sent elsewhere.
-        shown = public_q() | Q(pk=page.pk) if page.live else public_q()
-        # One filter on the base page table: this runs on every page shown, and each further
-        # queryset step (or the specific model's table) cost a fraction of a millisecond more.
-        pages = (
-            Page.objects.filter(Q(translation_key=page.translation_key), shown, ~UNTRANSLATED_COPY)
-            .select_related("locale")
-            # What the links need: reading every column of every translation cost more than
-            # the query itself.
-            .only("id", "url_path", "locale__language_code")
+        page._live_translations = fragments.get_or_compute(
+            request,
+            ("page_translations", page.pk, page.live),
+            lambda: _public_translations(page, request),
         )
-        items = []
-        for translation in pages:
-            code = translation.locale.language_code
-            url_parts = translation.get_url_parts(request)
-            if code in names and url_parts:
-                site_id, root_url, path = url_parts
-                url = root_url + path
-                info = LANG_INFO.get(code, {})
-                items.append(
-                    {
-                        "code": code,
-                        "name": names[code],
-                        "bidi": info.get("bidi", False),
-                        "url": url,
-                        "path": path,
-                        "current": translation.pk == page.pk,
-                    }
-                )
-        items.sort(key=lambda item: order.index(item["code"]))
-        page._live_translations = items
     return page._live_translations
+
+
+def _public_translations(page, request):
+    names = dict(settings.LANGUAGES)
+    order = list(names)
+    # A visitor let into a private page (its password given) is not sent elsewhere.
+    shown = public_q() | Q(pk=page.pk) if page.live else public_q()
+    # One filter on the base page table: each further queryset step (or the specific model's
+    # table) cost a fraction of a millisecond more.
+    pages = (
+        Page.objects.filter(Q(translation_key=page.translation_key), shown, ~UNTRANSLATED_COPY)
+        .select_related("locale")
+        # What the links need: reading every column of every translation cost more than the
+        # query itself.
+        .only("id", "url_path", "locale__language_code")
+    )
+    items = []
+    for version in pages:
+        code = version.locale.language_code
+        url_parts = version.get_url_parts(request)
+        if code in names and url_parts:
+            site_id, root_url, path = url_parts
+            info = LANG_INFO.get(code, {})
+            items.append(
+                {
+                    "code": code,
+                    "name": names[code],
+                    "bidi": info.get("bidi", False),
+                    "url": root_url + path,
+                    "path": path,
+                    "current": version.pk == page.pk,
+                }
+            )
+    items.sort(key=lambda item: order.index(item["code"]))
+    return items

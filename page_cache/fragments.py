@@ -58,9 +58,10 @@ from django.utils.translation import get_language
 
 from .content_generation import expire_cached_page_at, request_changes, request_generation
 
-# Fragments kept in a process: languages × sections × a few pieces; a bound in case a key ever
-# varies more than intended (the dict is emptied, never grown past it).
-MAX_FRAGMENTS = 1000
+# Fragments kept in a process: languages × (sections × a few pieces + the pages kept one by
+# one: their language links, a division's videos); a bound in case a key ever varies more than
+# intended (the dict is emptied, never grown past it).
+MAX_FRAGMENTS = 5000
 SHARED_KEY_PREFIX = "pagecache:fragment:2:"
 
 
@@ -173,11 +174,13 @@ def _shared_entry(key):
 def copy_for_request(instance):
     """A copy of a model instance (or of each in a list) and of the related rows fetched with
     it (select_related): Wagtail caches per-request things on both (the site's root page
-    becomes the page shown)."""
+    becomes the page shown). A dict of plain values is copied as a dict."""
     if isinstance(instance, list):
         return [copy_for_request(item) for item in instance]
     if instance is None:
         return None
+    if isinstance(instance, dict):
+        return dict(instance)
     duplicate = copy.copy(instance)  # Django copies the related-rows cache dict as well
     related = duplicate._state.fields_cache
     for name, row in related.items():

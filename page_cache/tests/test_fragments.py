@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import get_page_models
+from wagtail.models import Locale, PageViewRestriction, get_page_models
 
 from divisions.models import DivisionIndexPage, DivisionPage
 from media_library.models import VideoPage
@@ -197,3 +197,25 @@ def test_a_piece_depends_on_what_the_pieces_inside_it_depend_on(
     bump_generation({"news.NewsIndexPage"})  # what the piece inside shows
     _box_using(rf.get("/"), inner_models, made)
     assert made[-1] == "box" and len(made) == (3 if unrelated_change_remakes_it else 2)
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_a_translation_taken_down_leaves_every_language_link_on_the_next_render(
+    client, translated_site
+):
+    """The language links are kept per page: unpublishing or restricting a translation must
+    still remove them from the pages that offered it."""
+    english = DivisionPage.objects.get(locale__language_code="en", slug="field-operations")
+    spanish = english.get_translation(Locale.objects.get(language_code="es"))
+
+    def languages_offered():
+        page = soup(client, "/divisions/field-operations/")
+        return {link["hreflang"] for link in page.select('link[rel="alternate"][hreflang]')}
+
+    assert "es" in languages_offered()
+    spanish.unpublish()
+    assert "es" not in languages_offered()
+    spanish.save_revision().publish()
+    assert "es" in languages_offered()
+    PageViewRestriction.objects.create(page=spanish, restriction_type="login")
+    assert "es" not in languages_offered()
