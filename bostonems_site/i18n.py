@@ -207,8 +207,9 @@ def page_translations(page, request):
     if page is None or not hasattr(page, "get_translations"):
         return []
     if not hasattr(page, "_live_translations"):
+        # A new page's preview (no id yet) is not kept: nothing else has its key.
         page._live_translations = fragments.get_or_compute(
-            request,
+            request if page.pk is not None else None,
             ("page_translations", page.pk, page.live),
             lambda: _public_translations(page, request),
         )
