@@ -149,6 +149,12 @@ def _request_mail(subscriber, kind, now):
     subscriber.mail_refusals, subscriber.mail_retry_at, subscriber.mail_error = 0, None, ""
 
 
+# What a subscriber's own action (confirming, leaving) writes. Saved alone: the visitor's
+# request read the row before, and the worker may have recorded an email's outcome since
+# (sent at, failures, its claim), which writing every field would undo.
+STATUS_FIELDS = ["status", "confirmed_at", "unsubscribed_at", "mail_due"]
+
+
 def confirm(subscriber, interests):
     """The owner of the mailbox confirmed (a POST from the emailed link)."""
     now = timezone.now()
@@ -157,7 +163,7 @@ def confirm(subscriber, interests):
     subscriber.unsubscribed_at = None
     if subscriber.mail_due == Mail.CONFIRMATION:
         subscriber.mail_due = ""
-    subscriber.save()
+    subscriber.save(update_fields=STATUS_FIELDS)
     if interests:
         subscriber.interests.set(interests)
 
@@ -170,7 +176,7 @@ def save_preferences(subscriber, interests):
         subscriber.confirmed_at = timezone.now()
         subscriber.unsubscribed_at = None
         subscriber.mail_due = ""
-        subscriber.save()
+        subscriber.save(update_fields=STATUS_FIELDS)
     subscriber.interests.set(interests)
 
 
@@ -178,7 +184,7 @@ def unsubscribe(subscriber):
     subscriber.status = Status.UNSUBSCRIBED
     subscriber.unsubscribed_at = timezone.now()
     subscriber.mail_due = ""
-    subscriber.save()
+    subscriber.save(update_fields=STATUS_FIELDS)
 
 
 def send_due_mail(subscriber_pk):

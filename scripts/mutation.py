@@ -51,6 +51,7 @@ MODULES = {
         "newsletter/tests/test_resilience.py",
         "newsletter/tests/test_send_time_checks.py",
         "newsletter/tests/test_mail_replies.py",
+        "newsletter/tests/test_concurrency.py",
     ],
     "newsletter/sending.py": [
         "newsletter/tests/test_sending.py",

@@ -1,7 +1,7 @@
 """Simultaneous requests: sign-ups of one address (double clicks, a form sent from two tabs, a
 robot) must leave one row, one email and no error, and a visitor never waits for the worker.
-Needs a database with real row locking and concurrent writers: runs on PostgreSQL (CI),
-skipped on SQLite."""
+The races that need real row locking and concurrent writers run on PostgreSQL (CI) and are
+skipped on SQLite; the interleavings a test can order by itself run everywhere."""
 
 import threading
 import time
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bostonems_site.seed import ensure_locales
+from newsletter import services
 from newsletter.models import Interest, Subscriber
 from newsletter.tests.conftest import SAME_ORIGIN, SIGNUP_URL, valid_data
 from newsletter.tests.failing_backend import SlowServerBackend
@@ -133,7 +134,6 @@ def test_confirming_while_the_address_is_signed_up_again_stays_confirmed(
     it: Pat stays subscribed and gets no "please confirm" email afterwards."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite has no row locks; this runs on PostgreSQL in CI")
-    from newsletter import services
     from newsletter.tokens import make_confirm_token
 
     news = Interest.objects.sources().get(slug="news-and-events")
@@ -202,3 +202,36 @@ def waiting_for_a_lock():
             " WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status, due, action",
+    [
+        (Subscriber.Status.PENDING, Subscriber.Mail.CONFIRMATION, "confirm"),
+        (Subscriber.Status.PENDING, Subscriber.Mail.CONFIRMATION, "save_preferences"),
+        (Subscriber.Status.CONFIRMED, Subscriber.Mail.PREFERENCES, "unsubscribe"),
+    ],
+)
+def test_a_visitors_answer_keeps_what_the_worker_recorded_meanwhile(
+    interests, run_worker, status, due, action
+):
+    """Pat presses "Confirm" (or saves topics, or unsubscribes) while the worker finishes sending
+    Pat's email:
+    Pat's request read the row before the worker recorded the email as sent. Pat's answer
+    must not undo that record, which staff read in the admin ("last email sent")."""
+    pat = Subscriber.objects.create(
+        email="pat@example.org", status=status, mail_due=due, mail_requested_at=timezone.now()
+    )
+    as_pats_request_read_it = Subscriber.objects.get(pk=pat.pk)
+    run_worker()
+    assert len(mail.outbox) == 1
+    if action == "unsubscribe":
+        services.unsubscribe(as_pats_request_read_it)
+    else:
+        getattr(services, action)(as_pats_request_read_it, [interests[0]])
+    pat.refresh_from_db()
+    assert pat.mail_sent_at is not None
+    assert pat.status == (
+        Subscriber.Status.UNSUBSCRIBED if action == "unsubscribe" else Subscriber.Status.CONFIRMED
+    )
