@@ -232,7 +232,7 @@ class MessageRefused(Exception):
 
     def __init__(self, code, reply):
         self.code = code
-        self.reply = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        self.reply = _reply_text(reply)
         super().__init__(f"{code} {self.reply}")
 
     @property
@@ -245,9 +245,14 @@ class MessageRefused(Exception):
 SERVER_CLOSING = 421
 
 
+def _reply_text(reply):
+    """smtplib gives the server's reply as bytes: staff read it as text in the admin."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
 def _refusal(code, reply, error):
     if code == SERVER_CLOSING or not 400 <= code < 600:
-        raise MailServerUnavailable(f"{code} {reply}") from error
+        raise MailServerUnavailable(f"{code} {_reply_text(reply)}") from error
     return MessageRefused(code, reply)
 
 

@@ -185,6 +185,7 @@ def test_a_long_reply_of_a_closing_server_is_kept_as_far_as_it_fits_and_logged_w
     prefix = f"Delivery {waiting.pk} not sent: "
     (logged,) = [line.removeprefix(prefix) for line in caplog.messages if line.startswith(prefix)]
     assert "status page; see the status page" in logged[255:]  # the whole reply, in the log
+    assert logged.startswith("421 4.3.2 Service shutting down")  # as the server wrote it
     assert (waiting.status, waiting.error) == (Delivery.Status.QUEUED, logged[:255])
 
 
