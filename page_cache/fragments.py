@@ -30,9 +30,10 @@ the same way (`get_or_compute`): reading one costs a millisecond or more of quer
 building, pickling it a tenth of that. Each request gets its own copies of them and of the rows
 fetched with them, so what Wagtail caches on them for one request (the request itself, its
 URLs, the site's root page becoming the page shown) never reaches another. Mostly what many
-pages share is kept: a page's own content is the full-page cache's job. The exception is a box
-that costs a large part of its page's render and changes with other pages, kept per page (a
-division's related videos: their stills and the language rules were a fifth of the page's CPU).
+pages share is kept: a page's own content is the full-page cache's job. The exceptions are
+the parts that cost a large share of a page's render and change with other pages, kept per
+page: a division's related videos (their stills and the language rules were a fifth of the
+page's CPU) and a page's language links, as plain dicts (a tenth of every page's CPU).
 
 What a change can affect: by default a kept piece is made again after any content change. A
 piece that shows only rows of some page models names them (`page_models`, the labels of the
