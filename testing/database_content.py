@@ -211,19 +211,17 @@ MIGRATED_TEMPLATE_VARIABLE = "TEST_MIGRATED_DATABASE_TEMPLATE"
 
 def pytest_sessionstart(session):
     config = session.config
-    if hasattr(config, "workerinput") or config.option.collectonly:
-        return
-    folder = Path(tempfile.mkdtemp(prefix="bostonems-migrated-"))
-    if connection.vendor != "postgresql":
-        # The tests run on SQLite, and the server stacks on PostgreSQL clusters of their own:
-        # the first stack to migrate leaves its dump here, and the others load it.
-        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-        os.environ[MIGRATED_DUMP_VARIABLE] = str(folder / "migrated.dump")
+    if (
+        hasattr(config, "workerinput")
+        or config.option.collectonly
+        or connection.vendor != "postgresql"
+    ):
         return
     template = f"test_{settings.DATABASES['default']['NAME']}_migrated"
     with _server_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
         cursor.execute(f'CREATE DATABASE "{template}"')
+    folder = Path(tempfile.mkdtemp(prefix="bostonems-migrated-"))
     config.add_cleanup(lambda: _remove_migrated_template(template, folder))
     run_migrations(
         {

@@ -369,10 +369,9 @@ def pg_dump_database(url, path):
     _run_client(PG_BIN / "pg_dump", "--format=custom", "--no-owner", "-f", str(path), "-d", url)
 
 
-# A test session names a file for the migrated database's dump in this variable
-# (testing/database_content.py): on PostgreSQL it dumps its own migrated database there first;
-# on SQLite the first server stack to migrate leaves its dump there. Server stacks load it
-# instead of migrating their own cluster's database again.
+# A test session on PostgreSQL migrates one database and dumps it into the file this variable
+# names (testing/database_content.py); its server stacks load that instead of migrating their
+# own cluster's database again.
 MIGRATED_DUMP_VARIABLE = "TEST_MIGRATED_DATABASE_DUMP"
 
 
@@ -386,19 +385,13 @@ def run_migrations(env):
 
 def migrate(postgres, env):
     """The migrations applied to the database of `postgres` (a PostgreSQL): the test session's
-    dump of a migrated database loaded, a second or two, where there is one; else
-    run_migrations with the environment `env`, then dumped for the next stack if the session
-    names a file for it."""
+    dump of its migrated database loaded, a second or two, where there is one; else
+    run_migrations with the environment `env`."""
     dump = os.environ.get(MIGRATED_DUMP_VARIABLE)
-    if dump and Path(dump).is_file():
-        postgres.restore(dump)
-        return
-    run_migrations(env)
     if dump:
-        # Written aside, then renamed: a stack on another worker may be loading it meanwhile.
-        partial = f"{dump}.{os.getpid()}"
-        pg_dump_database(postgres.url, partial)
-        os.replace(partial, dump)
+        postgres.restore(dump)
+    else:
+        run_migrations(env)
 
 
 # --- nginx ---------------------------------------------------------------------------------------
