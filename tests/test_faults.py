@@ -165,8 +165,14 @@ def visit_at_once(stack, paths):
 
 
 def all_workers_found_redis_again(stack):
+    """Every worker that lost the shared cache found it again, for pages ('default') and for the
+    generation ('purges'): each alias retries on its own, and a worker bumps the generation when
+    'purges' answers it again, which would make a page stored before that a miss."""
     log = stack.web.log_path.read_text()
-    return log.count("Cache 'default' unavailable") == log.count("Cache 'default' answers again")
+    return all(
+        log.count(f"Cache '{alias}' unavailable") == log.count(f"Cache '{alias}' answers again")
+        for alias in ("default", "purges")
+    )
 
 
 def health(stack):
